@@ -1,0 +1,66 @@
+/**
+ * The ticket events: the system of record. Field names here are the published
+ * contract (see ./avro/*.avsc); change them only by adding a new schema version.
+ */
+export const SUPPORT_FILE_TYPES = ['LOG', 'FEEDBACK_PHOTO'] as const;
+export type SupportFileType = (typeof SUPPORT_FILE_TYPES)[number];
+
+export type TicketRequested = {
+  type: 'TicketRequested';
+  data: {
+    recordId: string;
+    ticketId: string;
+    uuid: string;
+    udid: string;
+    subject: string;
+    message: string;
+    email: string;
+    name: string | null;
+    category: string;
+    phone: string | null;
+    images: string[];
+    requestedAt: number;
+  };
+};
+
+export type SupportFileUploaded = {
+  type: 'SupportFileUploaded';
+  data: {
+    recordId: string;
+    ticketId: string;
+    fileType: SupportFileType;
+    blobKey: string;
+    fileName: string;
+    contentType: string;
+    size: number;
+    uploadedAt: number;
+  };
+};
+
+export type TicketSynced = {
+  type: 'TicketSynced';
+  data: { recordId: string; ticketId: string; zendeskTicketId: string; syncedAt: number };
+};
+
+export type TicketSyncFailed = {
+  type: 'TicketSyncFailed';
+  data: { recordId: string; ticketId: string; reason: string; attempts: number; failedAt: number };
+};
+
+export type TicketEvent = TicketRequested | SupportFileUploaded | TicketSynced | TicketSyncFailed;
+export type TicketEventType = TicketEvent['type'];
+
+export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
+  'TicketRequested',
+  'SupportFileUploaded',
+  'TicketSynced',
+  'TicketSyncFailed',
+];
+
+export function isTicketEventType(type: string): type is TicketEventType {
+  return (TICKET_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** Every ticket's events live in one stream; its id is derived from the record id. */
+export const TICKET_STREAM_PREFIX = 'support-ticket-';
+export const ticketStreamId = (recordId: string): string => `${TICKET_STREAM_PREFIX}${recordId}`;

@@ -1,0 +1,4 @@
+export * from './event-store.port';
+export * from './retry-backoff';
+export { SqliteEventStore } from './sqlite/sqlite-event-store';
+export { SqliteCheckpointStore } from './sqlite/sqlite-checkpoint-store';

@@ -1,0 +1,1 @@
+export { eventStoreContract, waitFor, type EventStoreFactory } from './event-store.contract';

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * Config is parsed once, at start, from the environment. A missing or bad value
+ * stops the process with a message naming the variable. Nothing else in the code
+ * reads process.env.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
+}
+
+const MiB = 1024 * 1024;
+
+/** Byte sizes accept plain bytes or a unit: 10MiB, 512KiB, 1GiB, 50MB. */
+export const byteSize = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$/i.exec(raw);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a size (examples: 1048576, 10MiB, 512KiB)` });
+        return z.NEVER;
+      }
+      const units: Record<string, number> = { B: 1, KB: 1000, KIB: 1024, MB: 1e6, MIB: MiB, GB: 1e9, GIB: 1024 * MiB };
+      return Math.floor(Number(m[1]) * units[(m[2] ?? 'B').toUpperCase()]!);
+    });
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** What every HTTP service shares. */
+export const httpConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Base of links we hand out (logPath, feedbackPhoto); defaults to http://HOST:PORT. */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** Comma-separated admin bearer tokens. */
+  ADMIN_TOKEN: z.string().optional(),
+});
+
+export type HttpConfig = z.output<typeof httpConfigSchema>;
+
+export const uploadLimitsSchema = z.object({
+  MAX_LOG_BYTES: byteSize(50 * MiB),
+  MAX_FEEDBACK_PHOTO_BYTES: byteSize(10 * MiB),
+  MAX_LOG_IMAGE_BYTES: byteSize(10 * MiB),
+});
+
+export type UploadLimits = { LOG: number; FEEDBACK_PHOTO: number; LOG_IMAGE: number };
+
+export const toUploadLimits = (c: z.output<typeof uploadLimitsSchema>): UploadLimits => ({
+  LOG: c.MAX_LOG_BYTES,
+  FEEDBACK_PHOTO: c.MAX_FEEDBACK_PHOTO_BYTES,
+  LOG_IMAGE: c.MAX_LOG_IMAGE_BYTES,
+});
+
+export const publicBaseUrl = (c: HttpConfig, actualPort?: number): string =>
+  (c.PUBLIC_BASE_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${actualPort ?? c.PORT}`).replace(/\/+$/, '');

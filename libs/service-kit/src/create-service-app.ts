@@ -1,0 +1,82 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { ok } from '@support-desk/contracts';
+import { installErrorHandling, type ErrorCodeStatuses } from './error-handler';
+import { loggerOptions } from './logger';
+
+export type ServiceApp = FastifyInstance;
+
+export type ServiceAppOptions = {
+  name: string;
+  logLevel?: string;
+  errorCodeStatuses?: ErrorCodeStatuses;
+  /** JSON body limit; uploads are streamed and limited per route instead. */
+  bodyLimit?: number;
+  /** Readiness checks for /api/health, e.g. "event store reachable". */
+  healthChecks?: Record<string, () => Promise<void>>;
+};
+
+/**
+ * The fastify app every service starts from: zod validation and serialization,
+ * the seed's error envelope, OpenAPI at /api/openapi.json with Swagger UI at
+ * /api/docs, and a health route. Routes are added by the service's plugins.
+ */
+export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel ?? 'info', options.name),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Behind an ingress the client address comes in X-Forwarded-For.
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app, options.errorCodeStatuses);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Support Desk API',
+        version: '1.0.0',
+        description: 'Customer-support tickets, files and admin search. Envelope: {data, detail, error, message}.',
+      },
+      components: {
+        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const checks = options.healthChecks ?? {};
+  app.get('/api/health', { schema: { hide: true } }, async (_request, reply) => {
+    const results: Record<string, string> = {};
+    let healthy = true;
+    for (const [name, check] of Object.entries(checks)) {
+      try {
+        await check();
+        results[name] = 'ok';
+      } catch (error) {
+        healthy = false;
+        results[name] = error instanceof Error ? error.message : 'failed';
+      }
+    }
+    return reply.code(healthy ? 200 : 503).send({ ...ok({ service: options.name, checks: results }, healthy ? 'ok' : 'degraded'), error: !healthy });
+  });
+
+  return app;
+}

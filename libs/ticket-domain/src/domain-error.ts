@@ -1,0 +1,15 @@
+/**
+ * A rule of the domain said no. `code` is stable (clients and the error handler
+ * map it); `message` is for people.
+ */
+export type DomainErrorCode = 'TICKET.NOT_FOUND' | 'TICKET.ALREADY_EXISTS' | 'TICKET.ALREADY_SYNCED';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,40 @@
+import type { SupportFileType, SupportRecord } from '@support-desk/contracts';
+import type { OpenTicket } from './ticket';
+
+export type FileLinks = {
+  /** Where an admin downloads the ticket's file (our admin route, not a bucket URL). */
+  supportFileUrl(ticketId: string, fileType: SupportFileType): string;
+};
+
+/** The seed's support record, built from what we know; nothing invented. */
+export function toSupportRecord(ticket: OpenTicket, links: FileLinks): SupportRecord {
+  return {
+    id: ticket.recordId,
+    user: { id: ticket.uuid },
+    device: { udid: ticket.udid },
+    ticketId: ticket.ticketId,
+    logPath: ticket.files.LOG ? links.supportFileUrl(ticket.ticketId, 'LOG') : null,
+    name: ticket.name,
+    email: ticket.email,
+    phone: ticket.phone,
+    category: ticket.category,
+    ticketInfo: {
+      id: ticket.ticketId,
+      coreTicketNumber: null,
+      supportTicketId: ticket.sync.status === 'SYNCED' ? ticket.sync.zendeskTicketId : null,
+      subject: ticket.subject,
+      message: ticket.message,
+      ticketStatus: 'CREATED',
+      userTransactionId: null,
+      userId: ticket.uuid,
+      userName: ticket.name,
+      images: ticket.images,
+    },
+    feedbackPhoto: ticket.files.FEEDBACK_PHOTO ? links.supportFileUrl(ticket.ticketId, 'FEEDBACK_PHOTO') : null,
+    creationDate: ticket.requestedAt,
+    sync: {
+      status: ticket.sync.status,
+      reason: ticket.sync.status === 'FAILED' ? ticket.sync.reason : null,
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { SupportFileType, TicketEvent } from '@support-desk/contracts';
+
+/** What we know of one support ticket, folded from its events. */
+export type StoredFile = {
+  blobKey: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  uploadedAt: number;
+};
+
+export type SyncState =
+  | { status: 'PENDING' }
+  | { status: 'SYNCED'; zendeskTicketId: string; syncedAt: number }
+  | { status: 'FAILED'; reason: string; attempts: number; failedAt: number };
+
+export type OpenTicket = {
+  status: 'open';
+  recordId: string;
+  ticketId: string;
+  uuid: string;
+  udid: string;
+  subject: string;
+  message: string;
+  email: string;
+  name: string | null;
+  category: string;
+  phone: string | null;
+  images: string[];
+  requestedAt: number;
+  files: Partial<Record<SupportFileType, StoredFile>>;
+  sync: SyncState;
+};
+
+export type Ticket = { status: 'none' } | OpenTicket;
+
+export const initialTicket = (): Ticket => ({ status: 'none' });
+
+export function evolve(state: Ticket, event: TicketEvent): Ticket {
+  switch (event.type) {
+    case 'TicketRequested':
+      return { status: 'open', ...event.data, files: {}, sync: { status: 'PENDING' } };
+    case 'SupportFileUploaded': {
+      if (state.status !== 'open') return state;
+      const { fileType, blobKey, fileName, contentType, size, uploadedAt } = event.data;
+      return { ...state, files: { ...state.files, [fileType]: { blobKey, fileName, contentType, size, uploadedAt } } };
+    }
+    case 'TicketSynced':
+      if (state.status !== 'open') return state;
+      return { ...state, sync: { status: 'SYNCED', zendeskTicketId: event.data.zendeskTicketId, syncedAt: event.data.syncedAt } };
+    case 'TicketSyncFailed':
+      if (state.status !== 'open') return state;
+      // A late failure report never undoes a sync that already succeeded.
+      if (state.sync.status === 'SYNCED') return state;
+      return {
+        ...state,
+        sync: { status: 'FAILED', reason: event.data.reason, attempts: event.data.attempts, failedAt: event.data.failedAt },
+      };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+export const foldTicket = (events: readonly TicketEvent[]): Ticket => events.reduce(evolve, initialTicket());
