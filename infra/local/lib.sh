@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # settings here are used by the scripts that source this file
 # Shared settings and helpers for infra/local/*.sh. Sourced, never executed.
 #
 # Everything binds to 127.0.0.1 only: these servers exist for integration

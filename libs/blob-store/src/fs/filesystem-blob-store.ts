@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertValidKey, type BlobInfo, type BlobStore, type PutOptions } from '../blob-store.port';
+import { SizeLimit } from '../size-limit';
+
+/**
+ * Blobs as files under a root directory; content type in a `.meta.json` beside
+ * each. Writes go to a temp file renamed into place, so a reader never sees a
+ * half-written file and a failed upload leaves nothing behind.
+ */
+export class FilesystemBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  async put(key: string, body: Readable, options: PutOptions): Promise<BlobInfo> {
+    assertValidKey(key);
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = join(this.root, '.tmp', `${randomUUID()}.part`);
+    await mkdir(dirname(tmp), { recursive: true });
+    const limit = new SizeLimit(options.maxBytes);
+    try {
+      await pipeline(body, limit, createWriteStream(tmp, { flags: 'wx' }));
+      const info: BlobInfo = { key, size: limit.bytes, contentType: options.contentType };
+      await writeFile(`${target}.meta.json`, JSON.stringify(info));
+      await rename(tmp, target);
+      return info;
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<{ info: BlobInfo; body: Readable } | null> {
+    const info = await this.head(key);
+    if (!info) return null;
+    return { info, body: createReadStream(this.pathOf(key)) };
+  }
+
+  async head(key: string): Promise<BlobInfo | null> {
+    assertValidKey(key);
+    const path = this.pathOf(key);
+    try {
+      const [stats, meta] = await Promise.all([stat(path), readFile(`${path}.meta.json`, 'utf8')]);
+      const { contentType } = JSON.parse(meta) as BlobInfo;
+      return { key, size: stats.size, contentType };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertValidKey(key);
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    await rm(`${path}.meta.json`, { force: true });
+  }
+
+  async close(): Promise<void> {}
+
+  private pathOf(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
+}

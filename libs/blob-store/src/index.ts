@@ -1,0 +1,3 @@
+export * from './blob-store.port';
+export { SizeLimit } from './size-limit';
+export { FilesystemBlobStore } from './fs/filesystem-blob-store';

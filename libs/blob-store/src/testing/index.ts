@@ -1,0 +1,1 @@
+export { blobStoreContract, randomStream, type BlobStoreFactory } from './blob-store.contract';

@@ -1,0 +1,1 @@
+export { eventBusContract, ticketMessage, type EventBusFactory } from './event-bus.contract';

@@ -1,0 +1,1 @@
+export { ticketReadModelContract, sampleTicket, type TicketReadModelFactory } from './ticket-read-model.contract';

@@ -1,0 +1,53 @@
+import type { OpenTicket } from '@support-desk/ticket-domain';
+
+/**
+ * Admin search's view of tickets: the folded ticket plus the stream revision it
+ * reflects. Writes are upserts guarded by that revision, so replays and
+ * redeliveries never move a document backwards.
+ */
+export type TicketView = { ticket: OpenTicket; revision: number };
+
+export type TicketSearchFilter = Partial<Record<'uuid' | 'udid' | 'email' | 'phone' | 'ticketId' | 'zendeskTicketId', string>>;
+
+export type Page = { offset: number; limit: number };
+
+export type SearchResult = { items: OpenTicket[]; total: number };
+
+export interface TicketReadModel {
+  get(recordId: string): Promise<TicketView | null>;
+  /** Stores the view unless one with the same or a newer revision is there; true when written. */
+  upsert(view: TicketView): Promise<boolean>;
+  /** AND of the given fields; newest first (creation date, then record id); paged. */
+  search(filter: TicketSearchFilter, page: Page): Promise<SearchResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Search is forgiving where people are: emails, ids and udids match whatever
+ * their case, phones match on digits only ("+44 20-7946 0000" = "+442079460000").
+ */
+export function searchKeys(ticket: OpenTicket): Required<TicketSearchFilter> {
+  return {
+    uuid: normalize('uuid', ticket.uuid)!,
+    udid: normalize('udid', ticket.udid)!,
+    email: normalize('email', ticket.email)!,
+    phone: normalize('phone', ticket.phone ?? '') ?? '',
+    ticketId: normalize('ticketId', ticket.ticketId)!,
+    zendeskTicketId: ticket.sync.status === 'SYNCED' ? normalize('zendeskTicketId', ticket.sync.zendeskTicketId)! : '',
+  };
+}
+
+export function normalize(field: keyof TicketSearchFilter, value: string): string | undefined {
+  const v = field === 'phone' ? value.replace(/\D/g, '') : value.trim().toLowerCase();
+  return v === '' ? undefined : v;
+}
+
+export function normalizeFilter(filter: TicketSearchFilter): TicketSearchFilter {
+  const out: TicketSearchFilter = {};
+  for (const [field, value] of Object.entries(filter) as [keyof TicketSearchFilter, string | undefined][]) {
+    if (value === undefined) continue;
+    // A phone filter with no digits can match nothing; keep it so the AND stays honest.
+    out[field] = normalize(field, value) ?? '\u0000';
+  }
+  return out;
+}
