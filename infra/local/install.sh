@@ -41,9 +41,13 @@ install_kafka() {
   need mvn maven
   log "kafka $KAFKA_VERSION: fetching jars from Maven Central..."
   tmp="$(fresh_tmp kafka)"
-  mvn -B -q -f "$INFRA_DIR/kafka/pom.xml" \
-    -Dkafka.version="$KAFKA_VERSION" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >&2
+  # Maven's output is noise unless it fails (and -q still prints ANSI codes).
+  if ! mvn -B -f "$INFRA_DIR/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" \
+    >"$tmp/mvn.log" 2>&1; then
+    tail -n 40 "$tmp/mvn.log" >&2
+    die "kafka: mvn dependency:copy-dependencies failed (full log: $tmp/mvn.log)"
+  fi
   touch "$tmp/.complete"
   rm -rf "$home"
   mv "$tmp" "$home"

@@ -13,8 +13,9 @@ KAFKA_VERSION="4.1.1"
 FERRETDB_VERSION="v1.24.2" # must match infra/local/ferretdb/go.mod
 VERSITYGW_VERSION="v1.7.0"
 
-CACHE_DIR="${SUPPORT_DESK_INFRA_CACHE:-$HOME/.cache/support-desk-infra}"
-DATA_DIR="${SUPPORT_DESK_INFRA_DATA:-$REPO_ROOT/.infra-data}"
+# Absolute paths: they end up in server configs and pid-checked command lines.
+CACHE_DIR="$(realpath -m "${SUPPORT_DESK_INFRA_CACHE:-$HOME/.cache/support-desk-infra}")"
+DATA_DIR="$(realpath -m "${SUPPORT_DESK_INFRA_DATA:-$REPO_ROOT/.infra-data}")"
 RUN_DIR="$DATA_DIR/run"
 LOG_DIR="$DATA_DIR/logs"
 
@@ -96,13 +97,20 @@ service_port() {
 # True if something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
+# On a failed start: the errors of the latest run (they are often far above
+# the shutdown noise at the end), then the log tail.
 tail_log() {
-  local f
+  local f errors
   f="$(log_file "$1")"
-  if [[ -f "$f" ]]; then
-    log "last lines of $f:"
-    tail -n "${2:-40}" "$f" >&2
+  [[ -f "$f" ]] || return 0
+  errors="$(awk '/^=== .* start\.sh: /{run=""} {run=run $0 "\n"} END{printf "%s", run}' "$f" |
+    grep -E -m 10 ' (ERROR|FATAL) |level=ERROR|^panic|Exception' || true)"
+  if [[ -n "$errors" ]]; then
+    log "errors in the latest run ($f):"
+    printf '%s\n' "$errors" >&2
   fi
+  log "last lines of $f:"
+  tail -n 30 "$f" >&2
 }
 
 # The Kafka classpath: every jar that install.sh copied from Maven Central.

@@ -17,13 +17,18 @@ START_TIMEOUT="${INFRA_START_TIMEOUT:-90}"
 # Start "$@" detached (own session, so a Ctrl-C in the calling terminal or the
 # end of this script does not take it down) and record its pid.
 launch() {
-  local svc="$1"
+  local svc="$1" logf
   shift
+  logf="$(log_file "$svc")"
+  # Logs are appended across runs; keep one previous generation past 20 MB.
+  if [[ -f "$logf" ]] && (($(stat -c %s "$logf") > 20 * 1024 * 1024)); then
+    mv -f "$logf" "$logf.1"
+  fi
   {
     echo
     echo "=== $(date -u +%FT%TZ) start.sh: $*"
-  } >>"$(log_file "$svc")"
-  setsid "$@" >>"$(log_file "$svc")" 2>&1 </dev/null &
+  } >>"$logf"
+  setsid "$@" >>"$logf" 2>&1 </dev/null &
   echo $! >"$(pid_file "$svc")"
 }
 
@@ -56,7 +61,7 @@ wait_healthy() {
       stop_service "$svc"
       exit 1
     fi
-    sleep 1
+    sleep 0.3
   done
 }
 

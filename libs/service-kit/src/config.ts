@@ -38,10 +38,10 @@ export const byteSize = (fallback: number) =>
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
-/** What every HTTP service shares. */
-export const httpConfigSchema = z.object({
+/** What every HTTP service shares; each service has its own default port. */
+export const httpConfigSchema = (defaultPort = 3000) => z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port(3000),
+  PORT: port(defaultPort),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Base of links we hand out (logPath, feedbackPhoto); defaults to http://HOST:PORT. */
   PUBLIC_BASE_URL: z.url().optional(),
@@ -49,7 +49,7 @@ export const httpConfigSchema = z.object({
   ADMIN_TOKEN: z.string().optional(),
 });
 
-export type HttpConfig = z.output<typeof httpConfigSchema>;
+export type HttpConfig = z.output<ReturnType<typeof httpConfigSchema>>;
 
 export const uploadLimitsSchema = z.object({
   MAX_LOG_BYTES: byteSize(50 * MiB),

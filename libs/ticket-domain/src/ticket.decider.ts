@@ -1,6 +1,6 @@
 import type { SupportFileType, TicketEvent, TicketRequested } from '@support-desk/contracts';
 import { DomainError } from './domain-error';
-import type { Ticket } from './ticket';
+import { evolve, initialTicket, type Ticket } from './ticket';
 
 export type RequestTicket = {
   type: 'RequestTicket';
@@ -86,3 +86,6 @@ function recordTicketSyncFailed({ data }: RecordTicketSyncFailed, state: Ticket)
     },
   ];
 }
+
+/** decide + evolve + initial state: what a command handler needs. */
+export const ticketDecider = { decide, evolve, initialState: initialTicket };

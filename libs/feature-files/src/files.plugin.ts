@@ -1,0 +1,16 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { downloadSupportFileRoute } from './download-support-file.route';
+import type { FilesDeps } from './files-deps';
+import { uploadImageRoute } from './upload-image.route';
+import { uploadSupportFileRoute } from './upload-support-file.route';
+
+/** Everything file-service serves, as one plugin (own multipart scope). */
+export function filesPlugin(deps: FilesDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    await app.register(fastifyMultipart, { throwFileSizeLimit: true });
+    await app.register(uploadImageRoute(deps));
+    await app.register(uploadSupportFileRoute(deps));
+    await app.register(downloadSupportFileRoute(deps));
+  };
+}

@@ -1,0 +1,3 @@
+export { filesPlugin } from './files.plugin';
+export type { FilesDeps } from './files-deps';
+export { detectImageType } from './image-type';

@@ -1,0 +1,36 @@
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '@support-desk/service-kit';
+
+/** Room for multipart boundaries and part headers around the file itself. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+/**
+ * The single `file` part of a multipart upload, as a stream. Refuses early what
+ * can be refused before reading: a declared Content-Length far over the limit, a
+ * body that isn't multipart, no `file` part.
+ */
+export async function receiveFilePart(request: FastifyRequest, maxBytes: number): Promise<MultipartFile> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
+  if (!request.isMultipart()) {
+    throw new AppError(415, 'UPLOAD.NOT_MULTIPART', 'The upload must be multipart/form-data with the file in a part named "file"');
+  }
+  // busboy stops at fileSize; one byte more than allowed lets us tell "exactly at the limit" from "over it".
+  const part = await request.file({ limits: { fileSize: maxBytes + 1, files: 1, fields: 20, parts: 25, headerPairs: 100 } });
+  if (!part) throw new AppError(400, 'UPLOAD.FILE_MISSING', 'No file in the upload: send it in a multipart part named "file"');
+  if (part.fieldname !== 'file') {
+    part.file.resume();
+    throw new AppError(400, 'UPLOAD.FILE_MISSING', `The file must be in a part named "file", not "${part.fieldname}"`);
+  }
+  return part;
+}
+
+export const tooLarge = (maxBytes: number) =>
+  new AppError(413, 'UPLOAD.TOO_LARGE', `The file is larger than the limit of ${formatBytes(maxBytes)}`);
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,1 @@
+export { createTicketRoute, type IntakeDeps } from './create-ticket.route';

@@ -1,0 +1,1 @@
+export { startZendeskSync, ZENDESK_SYNC_GROUP, type ZendeskSyncConfig } from './zendesk-sync.worker';

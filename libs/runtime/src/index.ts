@@ -1,0 +1,5 @@
+export * from './runtime-config';
+export * from './embedded-adapters';
+export * from './admin-tokens';
+export * from './file-links';
+export * from './run-service';

@@ -1,0 +1,1 @@
+export { TicketStore } from './ticket-store';
