@@ -1,11 +1,9 @@
-import { TICKET_STREAM_PREFIX } from '@support-desk/contracts';
-import { Relay, type BusSubscription } from '@support-desk/event-bus';
+import type { BusSubscription } from '@support-desk/event-bus';
 import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
 import { searchTicketsRoute, startTicketProjection } from '@support-desk/feature-query';
 import { startZendeskSync } from '@support-desk/feature-zendesk-sync';
-import { ERROR_CODE_STATUSES, zendeskConfigured, type RunningService, type ServiceContext } from '@support-desk/runtime';
-import { createServiceApp } from '@support-desk/service-kit';
+import { createAppFor, relayFor, zendeskConfigured, type RunningService, type ServiceContext } from '@support-desk/runtime';
 import { TicketStore } from '@support-desk/ticket-store';
 
 /**
@@ -15,26 +13,14 @@ import { TicketStore } from '@support-desk/ticket-store';
  */
 export async function buildSupportDesk(ctx: ServiceContext): Promise<RunningService> {
   const { adapters, links, limits, config } = ctx;
-  const app = await createServiceApp({
-    name: 'support-desk',
-    logLevel: config.LOG_LEVEL,
-    errorCodeStatuses: ERROR_CODE_STATUSES,
-    healthChecks: { eventStore: async () => void (await adapters.eventStore.readStream('health-check')) },
-  });
+  const app = await createAppFor('support-desk', ctx);
   const tickets = new TicketStore(adapters.eventStore);
   const adminGuard = ctx.adminGuard();
   await app.register(createTicketRoute({ tickets, blobs: adapters.blobs, links }));
   await app.register(filesPlugin({ tickets, blobs: adapters.blobs, links, limits, adminGuard }));
   await app.register(searchTicketsRoute({ readModel: adapters.readModel, links, adminGuard }));
 
-  const relay = new Relay({
-    store: adapters.eventStore,
-    bus: adapters.bus,
-    checkpoints: adapters.checkpoints,
-    name: 'relay',
-    streamPrefix: TICKET_STREAM_PREFIX,
-    onError: (err, event) => app.log.error({ err, eventId: event.id, position: event.position }, 'relay could not publish; retrying'),
-  });
+  const relay = relayFor('relay', ctx, app);
   const consumers: BusSubscription[] = [];
 
   return {

@@ -3,3 +3,4 @@ export * from './embedded-adapters';
 export * from './admin-tokens';
 export * from './file-links';
 export * from './run-service';
+export * from './service-app';

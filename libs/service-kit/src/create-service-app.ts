@@ -37,6 +37,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
     trustProxy: true,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // Prototype-pollution keys are dropped at parse time; the schema then judges the rest.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -31,14 +31,14 @@ export function classifyError(error: FastifyError & { validation?: unknown[]; va
   if (error.code && statuses[error.code]) return { status: statuses[error.code]!, code: error.code, message: error.message };
   // JSON.parse errors from fastify's parser arrive as SyntaxError with statusCode 400.
   if (error instanceof SyntaxError && error.statusCode === 400) {
-    if (/forbidden prototype property|constructor property/i.test(error.message)) {
-      return { status: 400, code: 'REQUEST.FORBIDDEN_FIELD', message: 'The request body contains a forbidden key (__proto__ or constructor.prototype)' };
-    }
     return { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'The request body is not valid JSON' };
   }
-  // Multipart stream failures (truncated or malformed bodies) surface as busboy errors.
-  if (/Unexpected end of multipart data|terminated early|Multipart: Boundary not found|Malformed part header|Unsupported Content-Type\./i.test(error.message ?? '')) {
-    return { status: 400, code: 'UPLOAD.MALFORMED_MULTIPART', message: 'The multipart body is malformed or incomplete' };
+  // Multipart stream failures surface as busboy errors.
+  if (/terminated early|Unexpected end of multipart data/i.test(error.message ?? '')) {
+    return { status: 400, code: 'UPLOAD.INCOMPLETE', message: 'The upload ended before the file was complete (truncated multipart body)' };
+  }
+  if (/Multipart: Boundary not found|Malformed part header|Unsupported Content-Type\./i.test(error.message ?? '')) {
+    return { status: 400, code: 'UPLOAD.MALFORMED_MULTIPART', message: 'The multipart body is malformed' };
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, code: error.code ?? 'REQUEST.INVALID', message: error.message };

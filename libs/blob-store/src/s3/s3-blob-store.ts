@@ -1,0 +1,146 @@
+import { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { assertValidKey, BlobTooLargeError, type BlobInfo, type BlobStore, type PutOptions } from '../blob-store.port';
+import { SizeLimit } from '../size-limit';
+
+export type S3BlobStoreOptions = {
+  bucket: string;
+  region: string;
+  /** For S3-compatible servers (versitygw, ...); omit for AWS. */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Local servers have no per-bucket DNS names: true for them. */
+  forcePathStyle?: boolean;
+  /** Prepended to every key, e.g. "support-desk/" to share a bucket. */
+  keyPrefix?: string;
+};
+
+const MiB = 1024 * 1024;
+
+/**
+ * Blobs as S3 objects. Uploads stream through lib-storage in 8 MiB parts, two in
+ * flight, so memory stays flat whatever the file size; a failed upload is aborted,
+ * which leaves neither an object nor orphaned multipart parts, and never touches an
+ * object already under the key (S3 replaces an object only when a PUT completes).
+ */
+export class S3BlobStore implements BlobStore {
+  private readonly s3: S3Client;
+  private readonly bucket: string;
+  private readonly prefix: string;
+
+  constructor(options: S3BlobStoreOptions) {
+    this.bucket = options.bucket;
+    this.prefix = options.keyPrefix ?? '';
+    if (this.prefix !== '') assertValidKey(this.prefix.replace(/\/$/, ''));
+    this.s3 = new S3Client({
+      region: options.region,
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      forcePathStyle: options.forcePathStyle ?? false,
+      // Newer SDKs add CRC checksums to every request and check them on every
+      // response; S3-compatible servers may not support that, so only when an API requires it.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  /** Creates the bucket unless it is there; call once at start. */
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    try {
+      await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      // Another process won the race: the bucket exists, which is all we wanted.
+      if (!(error instanceof S3ServiceException && ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(error.name))) throw error;
+    }
+  }
+
+  async put(key: string, body: Readable, options: PutOptions): Promise<BlobInfo> {
+    assertValidKey(key);
+    const limit = new SizeLimit(options.maxBytes);
+    // Failure of either side reaches the other: a source error fails the limit stream
+    // the upload reads, and an oversize error from the limit stops reading the source.
+    body.once('error', (error) => limit.destroy(error));
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: body.pipe(limit), ContentType: options.contentType },
+      partSize: 8 * MiB,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      body.destroy();
+      limit.destroy();
+      await upload.abort().catch(() => undefined); // done() already aborts multipart uploads; this covers the rest
+      throw error instanceof BlobTooLargeError ? error : (findTooLarge(error) ?? error);
+    }
+    return { key, size: limit.bytes, contentType: options.contentType };
+  }
+
+  async get(key: string): Promise<{ info: BlobInfo; body: Readable } | null> {
+    assertValidKey(key);
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      if (!(out.Body instanceof Readable)) throw new Error('S3 returned a body that is not a Node stream');
+      return { info: { key, size: out.ContentLength ?? 0, contentType: out.ContentType ?? 'application/octet-stream' }, body: out.Body };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async head(key: string): Promise<BlobInfo | null> {
+    assertValidKey(key);
+    try {
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      return { key, size: out.ContentLength ?? 0, contentType: out.ContentType ?? 'application/octet-stream' };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** S3 answers a delete of a missing key with success, which is what the port asks. */
+  async delete(key: string): Promise<void> {
+    assertValidKey(key);
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+  }
+
+  async close(): Promise<void> {
+    this.s3.destroy();
+  }
+
+  private objectKey(key: string): string {
+    return `${this.prefix}${key}`;
+  }
+}
+
+/** HEAD has no body, so a missing object or bucket shows only as a bare 404. */
+function isNotFound(error: unknown): boolean {
+  if (!(error instanceof S3ServiceException)) return false;
+  return error.name === 'NotFound' || error.name === 'NoSuchKey' || error.name === 'NoSuchBucket' || error.$metadata.httpStatusCode === 404;
+}
+
+/** lib-storage may wrap the stream's error; dig the size error out so callers can map it to 413. */
+function findTooLarge(error: unknown): BlobTooLargeError | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof BlobTooLargeError) return e;
+  }
+  return undefined;
+}
