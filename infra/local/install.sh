@@ -5,7 +5,7 @@
 #
 # usage: infra/local/install.sh [kafka|ferretdb|versitygw|all]...
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The tools are expected on the machine image; as root we can still add the

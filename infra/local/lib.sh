@@ -128,16 +128,18 @@ kafka_tool() {
 }
 
 # Stop one service by its pid file: TERM, wait, then KILL. Safe if not running.
+# STOP_SIGNAL=KILL simulates a crash (e.g. for a broker fault test).
 stop_service() {
   local svc="$1" pid i
   local grace="${STOP_GRACE_SECONDS:-30}" # Kafka's controlled shutdown needs a few s
+  local sig="${STOP_SIGNAL:-TERM}"
   if ! pid="$(running_pid "$svc")"; then
     rm -f "$(pid_file "$svc")"
     log "$svc: not running"
     return 0
   fi
-  log "$svc: stopping pid $pid"
-  kill -TERM "$pid" 2>/dev/null || true
+  log "$svc: stopping pid $pid (SIG$sig)"
+  kill -s "$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < grace * 5; i++)); do
     running_pid "$svc" >/dev/null || break
     sleep 0.2

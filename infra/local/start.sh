@@ -9,7 +9,7 @@
 # starts everything and sets the connection variables in the calling shell.
 # Already-running services are left alone (a rerun is a cheap no-op).
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 START_TIMEOUT="${INFRA_START_TIMEOUT:-90}"
@@ -95,6 +95,10 @@ offsets.topic.num.partitions=5
 transaction.state.log.num.partitions=5
 # Consumers join immediately instead of waiting 3s for more members.
 group.initial.rebalance.delay.ms=0
+# After a crash (kill -9) the restarted broker cannot register until the
+# controller expires the dead incarnation's session (default 9s); shorten it.
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
 # Keep disk use small; tests never need long retention.
 log.segment.bytes=16777216
 log.retention.hours=24

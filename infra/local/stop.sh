@@ -5,7 +5,7 @@
 #
 # usage: infra/local/stop.sh [kafka|ferretdb|versitygw|all]...
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 services="$(resolve_services "$@")" # separate line so a typo aborts under set -e

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -72,12 +72,13 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, body: Readable, options: PutOptions): Promise<BlobInfo> {
     assertValidKey(key);
     const limit = new SizeLimit(options.maxBytes);
-    // Failure of either side reaches the other: a source error fails the limit stream
-    // the upload reads, and an oversize error from the limit stops reading the source.
-    body.once('error', (error) => limit.destroy(error));
+    // pipeline, not pipe: a source error, or a source that just stops (client gone),
+    // destroys the limit stream the upload reads, so the upload fails instead of
+    // waiting forever; an oversize error from the limit stops reading the source.
+    pipeline(body, limit, () => undefined); // the outcome is reported by upload.done()
     const upload = new Upload({
       client: this.s3,
-      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: body.pipe(limit), ContentType: options.contentType },
+      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: limit, ContentType: options.contentType },
       partSize: 8 * MiB,
       queueSize: 2,
       leavePartsOnError: false,
@@ -85,8 +86,7 @@ export class S3BlobStore implements BlobStore {
     try {
       await upload.done();
     } catch (error) {
-      body.destroy();
-      limit.destroy();
+      limit.destroy(); // and so, through pipeline, the source
       await upload.abort().catch(() => undefined); // done() already aborts multipart uploads; this covers the rest
       throw error instanceof BlobTooLargeError ? error : (findTooLarge(error) ?? error);
     }

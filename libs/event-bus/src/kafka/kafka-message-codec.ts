@@ -96,7 +96,7 @@ export function headerString(headers: IHeaders | undefined, name: string): strin
 }
 
 // Readers keyed by "<type>/<writer version>": resolving an old writer schema is not free.
-const resolvers = new Map<string, avro.types.Resolver>();
+const resolvers = new Map<string, ReturnType<avro.Type['createResolver']>>();
 
 /**
  * The writer's schema version comes from the headers. The current schema reads

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export type DeskProcess = { baseUrl: string; output: () => string; stop(): Promise<void> };
+
+/**
+ * Runs `npm start` as a real process (its own process group, so SIGTERM reaches
+ * node through npm and tsx) and waits until /api/health answers.
+ */
+export async function startDeskProcess(cwd: string, env: Record<string, string>): Promise<DeskProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('npm', ['start', '--silent'], {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      killGroup(child.pid!);
+      throw new Error(`npm start did not become healthy within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    baseUrl,
+    output: () => output,
+    /** SIGTERM to the whole group, as a terminal's Ctrl-C or a process manager does; npm itself may end by the signal. */
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      process.kill(-child.pid!, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child.pid!), 20_000);
+      await exited;
+      clearTimeout(timer);
+      // npm may exit before the server has finished: wait for the server's own last word.
+      for (let i = 0; i < 100 && !/shut down cleanly|error during shutdown/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+      killGroup(child.pid!); // nothing of the group may outlive the test
+    },
+  };
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,80 @@
+import { DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { buffer } from 'node:stream/consumers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeWithRealServer, findS3, runId, type S3Endpoint } from '@support-desk/service-kit/testing';
+import { BlobTooLargeError } from '../blob-store.port';
+import { blobStoreContract, randomStream } from '../testing';
+import { S3BlobStore } from './s3-blob-store';
+
+// A key prefix per run inside the shared bucket; everything under it is deleted at the end.
+const keyPrefix = `e2e-${runId()}/`;
+
+describeWithRealServer('S3BlobStore', await findS3(), (endpoint) => {
+  blobStoreContract('s3', async () => {
+    const blobs = new S3BlobStore({ ...endpoint(), keyPrefix });
+    await blobs.ensureBucket();
+    return { blobs };
+  });
+
+  // Past one 8 MiB part, lib-storage switches to a multipart upload: check both ends of it.
+  describe('multipart uploads', () => {
+    const MiB = 1024 * 1024;
+
+    it('streams a file of several parts', async () => {
+      const blobs = new S3BlobStore({ ...endpoint(), keyPrefix });
+      try {
+        const info = await blobs.put('multipart/ok', randomStream(17 * MiB), { contentType: 'application/octet-stream' });
+        expect(info.size).toBe(17 * MiB);
+        expect(await blobs.head('multipart/ok')).toEqual(info);
+        expect((await buffer((await blobs.get('multipart/ok'))!.body)).length).toBe(17 * MiB);
+      } finally {
+        await blobs.close();
+      }
+    });
+
+    it('aborts a multipart upload that passes maxBytes: no object, no parts left', async () => {
+      const blobs = new S3BlobStore({ ...endpoint(), keyPrefix });
+      try {
+        await expect(blobs.put('multipart/big', randomStream(20 * MiB), { contentType: 'text/plain', maxBytes: 12 * MiB })).rejects.toBeInstanceOf(
+          BlobTooLargeError,
+        );
+        expect(await blobs.head('multipart/big')).toBeNull();
+        expect(await pendingUploads(endpoint(), `${keyPrefix}multipart/big`)).toEqual([]);
+      } finally {
+        await blobs.close();
+      }
+    });
+  });
+
+  afterAll(async () => {
+    await deletePrefix(endpoint(), keyPrefix);
+  });
+});
+
+function client(server: S3Endpoint): S3Client {
+  return new S3Client({ ...server, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+}
+
+async function pendingUploads(server: S3Endpoint, key: string): Promise<string[]> {
+  const s3 = client(server);
+  try {
+    const out = await s3.send(new ListMultipartUploadsCommand({ Bucket: server.bucket, Prefix: key }));
+    return (out.Uploads ?? []).map((u) => u.UploadId ?? '?');
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function deletePrefix(server: S3Endpoint, prefix: string): Promise<void> {
+  const s3 = client(server);
+  try {
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key) await s3.send(new DeleteObjectCommand({ Bucket: server.bucket, Key: o.Key }));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  } finally {
+    s3.destroy();
+  }
+}
