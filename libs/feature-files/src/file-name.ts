@@ -4,7 +4,6 @@
  */
 export function safeFileName(raw: string | undefined, fallback: string): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(-200);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? fallback : cleaned;
 }

@@ -7,7 +7,6 @@ export const uuidParam = (what: string) =>
   });
 
 // Control characters break logs, Zendesk bodies and CSV exports downstream.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** A required, trimmed, bounded, printable string. */
