@@ -27,7 +27,7 @@ describe('npm start: the whole API on embedded defaults', () => {
   const search = async (filter: Record<string, string>) => {
     const res = await api('/admin/fetch/customer/support', asAdmin({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(filter) }));
     expect(res.status).toBe(200);
-    return ((await res.json()).data as { id: string }[]).map((r) => r.id);
+    return (((await res.json()) as { data: { id: string }[] }).data).map((r) => r.id);
   };
   const download = async (fileType: string) => {
     const res = await api(`/aws/download/support/file/${record.ticketId}/${fileType}`, asAdmin());
@@ -48,16 +48,16 @@ describe('npm start: the whole API on embedded defaults', () => {
   it('runs the contract flow: image, create, log, photo, search, download', async () => {
     const image = await upload('/common/upload/file?bucketType=LOG_IMAGE', images.png, 'screen.png', 'image/png');
     expect(image.status).toBe(200);
-    const imageName = (await image.json()).data as string;
+    const imageName = ((await image.json()) as { data: string }).data;
 
     const created = await api('/user/log/message', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...seedCreateBody, images: [imageName] }) });
     expect(created.status).toBe(200);
-    record = (await created.json()).data;
+    record = ((await created.json()) as { data: typeof record }).data;
 
     expect((await upload(`/user/help/file/upload/${record.id}/LOG`, logBytes, 'device.log', 'text/plain')).status).toBe(200);
     const photo = await upload(`/user/help/file/upload/${record.id}/FEEDBACK_PHOTO`, photoBytes, 'photo.jpg', 'image/jpeg');
     expect(photo.status).toBe(200);
-    const withFiles = (await photo.json()).data;
+    const withFiles = ((await photo.json()) as { data: { logPath: string; feedbackPhoto: string } }).data;
     expect(withFiles.logPath).toContain(`/api/aws/download/support/file/${record.ticketId}/LOG`);
     expect(withFiles.feedbackPhoto).toContain(`/api/aws/download/support/file/${record.ticketId}/FEEDBACK_PHOTO`);
 
@@ -80,7 +80,7 @@ describe('npm start: the whole API on embedded defaults', () => {
   });
 
   async function expectFindable() {
-    const filters = [
+    const filters: Record<string, string>[] = [
       { uuid: seedCreateBody.uuid },
       { udid: seedCreateBody.udid },
       { email: seedCreateBody.email },
