@@ -1,0 +1,113 @@
+/**
+ * Benchmarks (figures, not pass/fail): create-ticket throughput and latency,
+ * create → searchable latency at half of peak intake, and file-service RSS growth
+ * while a large log streams through. Loopback only, bounded in time.
+ *
+ *   npx tsx bench/run.ts [--targets embedded,stack] [--seconds 10] [--concurrency 16] [--log-mib 1024]
+ */
+import { parseArgs } from 'node:util';
+import { streamUpload } from './big-upload';
+import { closedLoop, fmt, openLoop, percentile } from './http-load';
+import { watchRss } from './rss';
+import { embeddedTarget, type Target } from './targets';
+
+const { values: args } = parseArgs({
+  options: {
+    targets: { type: 'string', default: 'embedded' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '16' },
+    'log-mib': { type: 'string', default: '1024' },
+  },
+});
+const seconds = Number(args.seconds);
+const concurrency = Number(args.concurrency);
+const logBytes = Number(args['log-mib']) * 1024 * 1024;
+
+const createBody = (i: number) =>
+  JSON.stringify({
+    uuid: `bench-user-${i % 500}`,
+    udid: `BENCH-DEVICE-${i % 700}`,
+    subject: 'App crashes on start',
+    message: 'Since the last update the app closes right after the splash screen.',
+    email: `bench-${i % 900}@example.com`,
+    name: 'Bench',
+    category: 'crash',
+    phone: '+44 20 7946 0000',
+  });
+
+async function create(t: Target, i: number): Promise<{ ok: boolean; ticketId?: string; id?: string }> {
+  const res = await fetch(`${t.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody(i) });
+  if (res.status !== 200) return { ok: false };
+  const { data } = (await res.json()) as { data: { ticketId: string; id: string } };
+  return { ok: true, ticketId: data.ticketId, id: data.id };
+}
+
+async function searchable(t: Target, ticketId: string, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const res = await fetch(`${t.baseUrl}/api/admin/fetch/customer/support`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminToken}` },
+      body: JSON.stringify({ ticketId }),
+    });
+    const { data } = (await res.json()) as { data: unknown[] };
+    if (data.length > 0) return true;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return false;
+}
+
+async function bench(t: Target): Promise<Record<string, string>> {
+  let counter = 0;
+  await closedLoop(4, 1, async () => (await create(t, counter++)).ok); // warm-up
+
+  const samples = await closedLoop(concurrency, seconds, async () => (await create(t, counter++)).ok);
+  const ok = samples.filter((s) => s.ok);
+  const peak = ok.length / seconds;
+  const latencies = ok.map((s) => s.ms);
+
+  const rate = Math.max(1, peak / 2);
+  const visibility = (
+    await openLoop(rate, seconds, async () => {
+      const r = await create(t, counter++);
+      if (!r.ok) return NaN;
+      const t0 = performance.now();
+      return (await searchable(t, r.ticketId!)) ? performance.now() - t0 : NaN;
+    })
+  ).filter(Number.isFinite);
+
+  const target = await create(t, counter++);
+  const rss = watchRss(t.fileServicePid);
+  const upload = await streamUpload(`${t.baseUrl}/api/user/help/file/upload/${target.id}/LOG`, logBytes);
+  const { baseline, peak: rssPeak } = rss.stop();
+
+  return {
+    target: t.name,
+    'creates/s (closed loop)': fmt(peak),
+    'create p50 ms': fmt(percentile(latencies, 50)),
+    'create p99 ms': fmt(percentile(latencies, 99)),
+    'create errors': String(samples.length - ok.length),
+    'visibility rate /s': fmt(rate),
+    'create→searchable p50 ms': fmt(percentile(visibility, 50)),
+    'create→searchable p99 ms': fmt(percentile(visibility, 99)),
+    'visibility samples': String(visibility.length),
+    [`upload ${args['log-mib']} MiB status`]: String(upload.status),
+    'upload MiB/s': fmt(logBytes / 1024 / 1024 / upload.seconds),
+    'file-service RSS growth MiB': fmt((rssPeak - baseline) / 1024 / 1024),
+  };
+}
+
+const results: Record<string, string>[] = [];
+for (const name of args.targets.split(',')) {
+  if (name !== 'embedded') throw new Error(`unknown target ${name} (known: embedded)`);
+  const target = await embeddedTarget(`${Math.max(2048, Number(args['log-mib']) * 2)}MiB`);
+  try {
+    results.push(await bench(target));
+  } finally {
+    await target.close();
+  }
+}
+console.log(`\nbench: ${seconds}s per phase, concurrency ${concurrency}, node ${process.version}, ${new Date().toISOString()}`);
+// One row per figure, one column per target.
+const metrics = Object.keys(results[0] ?? {}).filter((k) => k !== 'target');
+console.table(Object.fromEntries(metrics.map((m) => [m, Object.fromEntries(results.map((r) => [r.target!, r[m]]))])));

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export type Target = {
+  name: string;
+  baseUrl: string;
+  adminToken: string;
+  /** The process that receives uploads (file-service), for the RSS figure. */
+  fileServicePid: number;
+  close(): Promise<void>;
+};
+
+const repoRoot = resolve(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not healthy within ${timeoutMs} ms`);
+}
+
+/** `npm start`'s entry as one node process (no npm/tsx wrapper, so its pid is the server's). */
+export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-bench-'));
+  const port = await freePort();
+  const adminToken = 'bench-admin-token';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/support-desk/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitHealthy(baseUrl);
+  return {
+    name: 'embedded',
+    baseUrl,
+    adminToken,
+    fileServicePid: child.pid!,
+    async close() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
