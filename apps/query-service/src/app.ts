@@ -6,16 +6,17 @@ import { createAppFor, relayFor, type RunningService, type ServiceContext } from
 export async function buildQueryService(ctx: ServiceContext): Promise<RunningService> {
   const app = await createAppFor('query-service', ctx);
   await app.register(searchTicketsRoute({ readModel: ctx.adapters.readModel, links: ctx.links, adminGuard: ctx.adminGuard() }));
-  const relay = relayFor('relay-query-service', ctx, app);
+  // With Kafka the relay is its own process; the in-process bus needs one here.
+  const relay = ctx.adapters.localBus ? relayFor('relay-query-service', ctx, app) : undefined;
   let projection: BusSubscription | undefined;
   return {
     app,
     async start() {
       projection = await startTicketProjection(ctx.adapters.bus, ctx.adapters.readModel, app.log);
-      await relay.start();
+      await relay?.start();
     },
     async stop() {
-      await relay.stop();
+      await relay?.stop();
       await projection?.stop();
     },
   };

@@ -1,5 +1,6 @@
 export * from './runtime-config';
-export * from './embedded-adapters';
+export * from './infra-config';
+export * from './adapters';
 export * from './admin-tokens';
 export * from './file-links';
 export * from './run-service';

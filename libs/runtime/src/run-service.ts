@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, adminGuard, closeOnSignals, parseConfig, publicBaseUrl, toUploadLimits, type AdminGuard, type UploadLimits } from '@support-desk/service-kit';
+import { ConfigError, adminGuard, closeOnSignals, createLogger, parseConfig, publicBaseUrl, toUploadLimits, type AdminGuard, type UploadLimits } from '@support-desk/service-kit';
 import type { FileLinks } from '@support-desk/ticket-domain';
 import { resolveAdminTokens } from './admin-tokens';
-import { openEmbeddedAdapters, type Adapters } from './embedded-adapters';
+import { openAdapters, type Adapters } from './adapters';
 import { fileLinks } from './file-links';
 import { runtimeConfigSchema, type RuntimeConfig } from './runtime-config';
 
@@ -47,7 +47,7 @@ export async function runService(name: string, defaultPort: number, build: (ctx:
     }
     throw error;
   }
-  const adapters = openEmbeddedAdapters(config.DATA_DIR);
+  const adapters = await openAdapters(config, name, createLogger(config.LOG_LEVEL, name));
   let guard: AdminGuard | undefined;
   let generatedToken: { file: string; token: string } | undefined;
   const ctx: ServiceContext = {
@@ -70,7 +70,7 @@ export async function runService(name: string, defaultPort: number, build: (ctx:
   await app.ready();
   await service.start?.();
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ address, dataDir: config.DATA_DIR }, `${name} listening on ${address} (API docs: ${address}/api/docs)`);
+  app.log.info({ address, adapters: adapters.describe }, `${name} listening on ${address} (API docs: ${address}/api/docs)`);
   if (generatedToken) {
     // Printed, not only logged: a newcomer needs it to call the admin routes.
     console.log(`\n  Admin token (kept in ${generatedToken.file}): ${generatedToken.token}\n  Use it as: Authorization: Bearer <token>\n`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpConfigSchema, uploadLimitsSchema } from '@support-desk/service-kit';
+import { infraConfigSchema } from './infra-config';
 
 /**
  * The settings of every entry point (see README "Configuration"). Services parse
@@ -8,6 +9,7 @@ import { httpConfigSchema, uploadLimitsSchema } from '@support-desk/service-kit'
 export const runtimeConfigSchema = (defaultPort: number) =>
   httpConfigSchema(defaultPort)
     .extend(uploadLimitsSchema.shape)
+    .extend(infraConfigSchema.shape)
     .extend({
       DATA_DIR: z.string().min(1).default('./data'),
       ZENDESK_SUBDOMAIN: z.string().min(1).optional(),

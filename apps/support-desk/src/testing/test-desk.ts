@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { fileLinks, openEmbeddedAdapters, runtimeConfigSchema, type Adapters, type ServiceContext } from '@support-desk/runtime';
+import { fileLinks, openAdapters, runtimeConfigSchema, type Adapters, type ServiceContext } from '@support-desk/runtime';
 import { adminGuard, parseConfig, toUploadLimits } from '@support-desk/service-kit';
 import { buildSupportDesk } from '../app';
 
@@ -20,7 +20,7 @@ export type TestDesk = {
 export async function startTestDesk(env: Record<string, string> = {}): Promise<TestDesk> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-test-'));
   const config = parseConfig(runtimeConfigSchema(0), { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: BASE_URL, ...env });
-  const adapters = openEmbeddedAdapters(dataDir);
+  const adapters = await openAdapters(config, 'test-desk');
   const ctx: ServiceContext = {
     config,
     adapters,
