@@ -1,4 +1,5 @@
-import { DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeWithRealServer, findS3, runId, type S3Endpoint } from '@support-desk/service-kit/testing';
@@ -14,6 +15,21 @@ describeWithRealServer('S3BlobStore', await findS3(), (endpoint) => {
     const blobs = new S3BlobStore({ ...endpoint(), keyPrefix });
     await blobs.ensureBucket();
     return { blobs };
+  });
+
+  it('ensureBucket creates a missing bucket and is idempotent', async () => {
+    const bucket = `support-desk-e2e-${runId()}`;
+    const blobs = new S3BlobStore({ ...endpoint(), bucket });
+    try {
+      await blobs.ensureBucket();
+      await blobs.ensureBucket();
+      await blobs.put('probe', Readable.from([Buffer.from('x')]), { contentType: 'text/plain' });
+      await blobs.delete('probe');
+    } finally {
+      await blobs.close();
+      const s3 = client(endpoint());
+      await s3.send(new DeleteBucketCommand({ Bucket: bucket })).finally(() => s3.destroy());
+    }
   });
 
   // Past one 8 MiB part, lib-storage switches to a multipart upload: check both ends of it.

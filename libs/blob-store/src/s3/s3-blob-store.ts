@@ -88,7 +88,7 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       limit.destroy(); // and so, through pipeline, the source
       await upload.abort().catch(() => undefined); // done() already aborts multipart uploads; this covers the rest
-      throw error instanceof BlobTooLargeError ? error : (findTooLarge(error) ?? error);
+      throw findTooLarge(error) ?? error;
     }
     return { key, size: limit.bytes, contentType: options.contentType };
   }

@@ -50,9 +50,14 @@ export type ReadDeadLettersOptions = {
  * group that reads from the beginning up to the high watermarks taken at the
  * start, then leaves and deletes that group. Meant for tests and operators, not
  * hot paths. Letters whose bytes could not be decoded are left out: they have
- * no BusMessage to show (read them with a plain Kafka consumer).
+ * no BusMessage to show (readDeadLetterMessages returns them raw).
  */
 export async function readDeadLetters(kafka: Kafka, topic: string, group: string, options: ReadDeadLettersOptions = {}): Promise<DeadLetter[]> {
+  return (await readDeadLetterMessages(kafka, topic, options)).flatMap((m) => toDeadLetter(m, group));
+}
+
+/** Every message in the DLQ of `topic`, raw, in partition then offset order. */
+export async function readDeadLetterMessages(kafka: Kafka, topic: string, options: ReadDeadLettersOptions = {}): Promise<KafkaMessage[]> {
   const dlqTopic = deadLetterTopicOf(topic);
   const admin = kafka.admin();
   await admin.connect();
@@ -62,8 +67,7 @@ export async function readDeadLetters(kafka: Kafka, topic: string, group: string
     if (ends.size === 0) return [];
     const readerGroup = `${dlqTopic}.reader-${randomUUID()}`;
     try {
-      const messages = await readUpTo(kafka, dlqTopic, readerGroup, ends, options.timeoutMs ?? 30_000);
-      return messages.flatMap((m) => toDeadLetter(m, group));
+      return await readUpTo(kafka, dlqTopic, readerGroup, ends, options.timeoutMs ?? 30_000);
     } finally {
       await admin.deleteGroups([readerGroup]).catch(() => undefined); // best effort: it only holds offsets
     }

@@ -34,7 +34,11 @@ export type KafkaEventBusOptions = {
   onHandlerError?: (error: unknown, message: BusMessage, attempt: number) => void;
 };
 
-// Exponential from 300 ms, capped at 5 s per wait, 12 tries: about 45 s in all before a call fails.
+// Exponential from 300 ms, capped at 5 s per wait, 12 tries: about 45 s in all before a call
+// fails, enough for a broker restart (checked by stopping a local broker for 20 s mid-stream).
+// Bounded on purpose, also for the idempotent producer (kafkajs warns once that this may
+// weaken exactly-once; we promise at-least-once): publish must fail so the relay can retry
+// and close() can finish, instead of hanging on a broker that is gone.
 const DEFAULT_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 5_000, retries: 12 };
 
 /**

@@ -132,11 +132,11 @@ export class KafkaGroupConsumer implements BusSubscription {
         await handler(busMessage);
         return 'handled';
       } catch (error) {
+        onHandlerError?.(error, busMessage, attempt);
         if (attempt >= maxAttempts) {
           await this.options.deadLetter({ message, partition, error, attempts: attempt });
           return 'handled';
         }
-        onHandlerError?.(error, busMessage, attempt);
         await waitBackoff(attempt, this.abort.signal, retryBaseMs, retryCapMs);
         if (this.stopped) return 'stopped';
         // Keeps the membership alive through long back-offs; throws if the group is rebalancing,

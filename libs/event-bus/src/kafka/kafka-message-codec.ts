@@ -71,7 +71,7 @@ export function decodeKafkaMessage(raw: RawKafkaMessage): BusMessage {
   const type = required(KAFKA_HEADERS.eventType);
   if (!isTicketEventType(type)) throw new MessageDecodeError(`unknown event type ${type}`);
   if (!raw.value) throw new MessageDecodeError('message has no value');
-  const data = decodeData(type, Number(required(KAFKA_HEADERS.schemaVersion)), header(KAFKA_HEADERS.schemaFingerprint), raw.value);
+  const data = decodeData(type, Number(required(KAFKA_HEADERS.schemaVersion)), raw.value);
   const metadata = parseMetadata(header(KAFKA_HEADERS.metadata));
   const correlationId = header(KAFKA_HEADERS.correlationId);
   if (correlationId !== undefined && metadata.correlationId === undefined) metadata.correlationId = correlationId;
@@ -102,13 +102,12 @@ const resolvers = new Map<string, ReturnType<avro.Type['createResolver']>>();
  * The writer's schema version comes from the headers. The current schema reads
  * its own data directly; an older version is resolved to the current reader
  * schema (avsc createResolver), which is how schema evolution stays readable.
+ * The fingerprint header is for outside readers that cache schemas by hash.
  */
-function decodeData(type: TicketEventType, version: number, fingerprint: string | undefined, value: Buffer): JsonObject {
+function decodeData(type: TicketEventType, version: number, value: Buffer): JsonObject {
   const codec = eventCodec(type);
   try {
-    if (version === AVRO_SCHEMA_VERSION && (fingerprint === undefined || fingerprint === codec.fingerprint)) {
-      return toPlain(codec.decode(value)) as JsonObject;
-    }
+    if (version === AVRO_SCHEMA_VERSION) return toPlain(codec.decode(value)) as JsonObject;
     const id = `${type}/${version}`;
     let resolver = resolvers.get(id);
     if (!resolver) {

@@ -32,7 +32,7 @@ export class EventStoreDbSubscription {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
-    await this.current?.unsubscribe().catch(() => undefined);
+    if (this.current) await close(this.current);
     await this.loop;
   }
 
@@ -70,7 +70,7 @@ export class EventStoreDbSubscription {
         this.position = recorded.position;
       }
     } finally {
-      await subscription.unsubscribe().catch(() => undefined);
+      await close(subscription);
       if (this.current === subscription) this.current = undefined;
     }
   }
@@ -88,4 +88,14 @@ export class EventStoreDbSubscription {
     }
     return false;
   }
+}
+
+/**
+ * unsubscribe() cancels the gRPC call, but the client swallows the cancellation
+ * error without ending the stream it piped into, so a `for await` over it could
+ * wait forever; destroying the stream ends the loop.
+ */
+async function close(subscription: AllStreamSubscription): Promise<void> {
+  await subscription.unsubscribe().catch(() => undefined);
+  subscription.destroy();
 }

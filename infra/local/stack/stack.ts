@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Stack mode: relay, intake-api, file-service, query-service, zendesk-sync and
+ * the gateway, each its own node process, on real adapters chosen by the
+ * environment (KAFKA_BROKERS, MONGODB_URL, S3_*, EVENTSTORE_URL). Used by the
+ * `npm run stack:up` CLI, the stack e2e tests and the benchmarks.
+ */
+export const STACK_SERVICES = ['relay', 'intake-api', 'file-service', 'query-service', 'zendesk-sync', 'gateway'] as const;
+export type StackService = (typeof STACK_SERVICES)[number];
+
+export type StackOptions = {
+  /** Ports: gateway = base, then intake +1, files +2, query +3, zendesk +4, relay +5. */
+  basePort: number;
+  /** Shared DATA_DIR (SQLite event store when EVENTSTORE_URL is unset). */
+  dataDir: string;
+  logDir: string;
+  /** Infra and everything else every service gets (KAFKA_BROKERS, MONGODB_URL, S3_*, ADMIN_TOKEN...). */
+  env: Record<string, string>;
+  /** Detached processes outlive this one (CLI); attached ones die with it (tests). */
+  detached?: boolean;
+};
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const OFFSETS: Record<StackService, number> = { gateway: 0, 'intake-api': 1, 'file-service': 2, 'query-service': 3, 'zendesk-sync': 4, relay: 5 };
+
+export class Stack {
+  private readonly children = new Map<StackService, ChildProcess>();
+
+  constructor(readonly options: StackOptions) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.options.basePort}`;
+  }
+
+  port(service: StackService): number {
+    return this.options.basePort + OFFSETS[service];
+  }
+
+  pid(service: StackService): number | undefined {
+    return this.children.get(service)?.pid;
+  }
+
+  async start(services: readonly StackService[] = STACK_SERVICES): Promise<void> {
+    for (const service of services) this.spawn(service);
+    await Promise.all(services.map((s) => this.waitHealthy(s)));
+  }
+
+  /** SIGTERM (clean) or SIGKILL (crash) one service and wait for it to go. */
+  async kill(service: StackService, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.children.get(service);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    await exited;
+  }
+
+  async restart(service: StackService, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.kill(service, signal);
+    this.spawn(service);
+    await this.waitHealthy(service);
+  }
+
+  async stop(): Promise<void> {
+    // Gateway and producers first, consumers last, so in-flight work can drain.
+    for (const service of [...STACK_SERVICES].reverse()) await this.kill(service);
+  }
+
+  private spawn(service: StackService): void {
+    mkdirSync(this.options.logDir, { recursive: true });
+    mkdirSync(this.options.dataDir, { recursive: true });
+    const log = createWriteStream(join(this.options.logDir, `${service}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${service}/src/main.ts`], {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.env(), ...this.options.env, PORT: String(this.port(service)), HOST: '127.0.0.1' },
+      detached: this.options.detached ?? false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    if (this.options.detached) child.unref();
+    this.children.set(service, child);
+  }
+
+  private env(): Record<string, string> {
+    return {
+      DATA_DIR: this.options.dataDir,
+      PUBLIC_BASE_URL: this.baseUrl,
+      INTAKE_API_URL: `http://127.0.0.1:${this.port('intake-api')}`,
+      FILE_SERVICE_URL: `http://127.0.0.1:${this.port('file-service')}`,
+      QUERY_SERVICE_URL: `http://127.0.0.1:${this.port('query-service')}`,
+      ZENDESK_SYNC_URL: `http://127.0.0.1:${this.port('zendesk-sync')}`,
+    };
+  }
+
+  private async waitHealthy(service: StackService, timeoutMs = 90_000): Promise<void> {
+    const child = this.children.get(service)!;
+    const url = service === 'gateway' ? `${this.baseUrl}/api/health` : `http://127.0.0.1:${this.port(service)}/api/health`;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}; see ${join(this.options.logDir, `${service}.log`)}`);
+      try {
+        if ((await fetch(url)).ok) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${service} not healthy within ${timeoutMs} ms; see ${join(this.options.logDir, `${service}.log`)}`);
+  }
+}
