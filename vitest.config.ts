@@ -23,7 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['{apps,libs}/*/src/**/*.e2e.spec.ts', 'e2e/**/*.e2e.spec.ts'],
+          include: ['{apps,libs}/*/src/**/*.e2e.spec.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,9 +1,9 @@
-import type { BusSubscription } from '@support-desk/event-bus';
+import { InProcessEventBus, type BusSubscription } from '@support-desk/event-bus';
 import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
 import { searchTicketsRoute, startTicketProjection } from '@support-desk/feature-query';
-import { startZendeskSync } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, relayFor, zendeskConfigured, type RunningService, type ServiceContext } from '@support-desk/runtime';
+import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
+import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/runtime';
 import { TicketStore } from '@support-desk/ticket-store';
 
 /**
@@ -20,6 +20,17 @@ export async function buildSupportDesk(ctx: ServiceContext): Promise<RunningServ
   await app.register(filesPlugin({ tickets, blobs: adapters.blobs, links, limits, adminGuard }));
   await app.register(searchTicketsRoute({ readModel: adapters.readModel, links, adminGuard }));
 
+  const zendesk = zendeskSettings(config);
+  const syncer = zendesk ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings: zendesk, log: app.log }) : undefined;
+  await app.register(zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard, webhook: zendeskWebhookSettings(config) }));
+  // The in-process bus's publish waits for every group: a slow Zendesk must not hold up search.
+  // So zendesk-sync gets its own bus and relay, under its own checkpoint, which stays put while sync is off.
+  const zendeskBus = adapters.localBus
+    ? new InProcessEventBus({ onDeadLetter: (dl) => app.log.error({ group: dl.group, eventId: dl.message.event.id, error: dl.error }, 'message dead-lettered') })
+    : adapters.bus;
+  const zendeskRelay = syncer && adapters.localBus ? relayFor('relay-zendesk-sync', ctx, app, zendeskBus) : undefined;
+  let zendeskWorker: BusSubscription | undefined;
+
   const relay = relayFor('relay', ctx, app);
   const consumers: BusSubscription[] = [];
 
@@ -28,14 +39,20 @@ export async function buildSupportDesk(ctx: ServiceContext): Promise<RunningServ
     async start() {
       // Consumers join before the relay publishes, so nothing is published to nobody.
       consumers.push(await startTicketProjection(adapters.bus, adapters.readModel, app.log));
-      const zendesk = await startZendeskSync(adapters.bus, { configured: zendeskConfigured(config) }, app.log);
-      if (zendesk) consumers.push(zendesk);
+      zendeskWorker = await startZendeskSync(zendeskBus, syncer, app.log);
       await relay.start();
+      if (zendeskWorker) await zendeskRelay?.start();
     },
     async stop() {
       // Relay first: it finishes publishing the event in flight and stores its checkpoint.
       await relay.stop();
       for (const c of consumers) await c.stop();
+      // Stop the Zendesk relay first (no new publish), then the worker (aborts Zendesk waits): the event
+      // in flight then fails to publish and its checkpoint stays, so it is redelivered on the next start.
+      const zendeskRelayStopped = zendeskRelay?.stop();
+      await zendeskWorker?.stop();
+      await zendeskRelayStopped;
+      if (zendeskBus !== adapters.bus) await zendeskBus.close();
     },
   };
 }

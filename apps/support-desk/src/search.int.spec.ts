@@ -90,6 +90,9 @@ describe('API documentation and health', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/api/admin/fetch/customer/support',
+        '/api/admin/images/{name}',
+        '/api/admin/zendesk/sync/{ticketId}',
+        '/api/zendesk/webhook',
         '/api/aws/download/support/file/{coreTicketId}/{fileType}',
         '/api/common/upload/file',
         '/api/user/help/file/upload/{feedbackId}/{fileType}',

@@ -1,21 +1,36 @@
 import type { BusSubscription } from '@support-desk/event-bus';
-import { startZendeskSync } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, relayFor, zendeskConfigured, type RunningService, type ServiceContext } from '@support-desk/runtime';
+import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
+import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/runtime';
+import { TicketStore } from '@support-desk/ticket-store';
 
-/** zendesk-sync: mirrors ticket events into Zendesk; its only HTTP route is health (and later the webhook). */
+/**
+ * zendesk-sync: mirrors ticket events into Zendesk, serves the Zendesk webhook
+ * (status changes) and the admin retry route.
+ */
 export async function buildZendeskSync(ctx: ServiceContext): Promise<RunningService> {
+  const { adapters, config, links } = ctx;
   const app = await createAppFor('zendesk-sync', ctx);
-  const relay = relayFor('relay-zendesk-sync', ctx, app);
+  const tickets = new TicketStore(adapters.eventStore);
+  const settings = zendeskSettings(config);
+  const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log }) : undefined;
+  await app.register(
+    zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard: ctx.adminGuard(), webhook: zendeskWebhookSettings(config) }),
+  );
+  // With Kafka the relay is its own process; the in-process bus needs one here. While sync is off it
+  // does not run, so its checkpoint stays where it was and the backlog syncs once Zendesk is configured.
+  const relay = syncer && adapters.localBus ? relayFor('relay-zendesk-sync', ctx, app) : undefined;
   let worker: BusSubscription | undefined;
   return {
     app,
     async start() {
-      worker = await startZendeskSync(ctx.adapters.bus, { configured: zendeskConfigured(ctx.config) }, app.log);
-      if (worker) await relay.start();
+      worker = await startZendeskSync(adapters.bus, syncer, app.log);
+      if (worker) await relay?.start();
     },
     async stop() {
-      await relay.stop();
+      // Relay marked stopped first, then the worker aborts Zendesk waits: the event in flight keeps its checkpoint.
+      const relayStopped = relay?.stop();
       await worker?.stop();
+      await relayStopped;
     },
   };
 }

@@ -6,3 +6,4 @@ export * from './http/support-record.schema';
 export * from './http/create-ticket.schema';
 export * from './http/search-tickets.schema';
 export * from './http/file-routes.schema';
+export * from './http/zendesk.schema';

@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { downloadImageRoute } from './download-image.route';
 import { downloadSupportFileRoute } from './download-support-file.route';
 import type { FilesDeps } from './files-deps';
 import { uploadImageRoute } from './upload-image.route';
@@ -12,5 +13,6 @@ export function filesPlugin(deps: FilesDeps): FastifyPluginAsyncZod {
     await app.register(uploadImageRoute(deps));
     await app.register(uploadSupportFileRoute(deps));
     await app.register(downloadSupportFileRoute(deps));
+    await app.register(downloadImageRoute(deps));
   };
 }

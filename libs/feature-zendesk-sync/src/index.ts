@@ -1,1 +1,6 @@
-export { startZendeskSync, ZENDESK_SYNC_GROUP, type ZendeskSyncConfig } from './zendesk-sync.worker';
+export { startZendeskSync, handleZendeskMessage, ZENDESK_SYNC_GROUP } from './ticket-sync.worker';
+export { TicketSyncer, type TicketSyncerDeps, type SyncOutcome } from './ticket-syncer';
+export { zendeskSyncPlugin, type ZendeskRoutesDeps } from './zendesk-sync.plugin';
+export { signZendeskWebhook, verifyZendeskWebhook } from './webhook-signature';
+export { RateLimiter } from './rate-limiter';
+export type { ZendeskAuth, ZendeskSettings, ZendeskWebhookSettings } from './zendesk-settings';

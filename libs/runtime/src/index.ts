@@ -1,4 +1,5 @@
 export * from './runtime-config';
+export * from './zendesk-config';
 export * from './infra-config';
 export * from './adapters';
 export * from './admin-tokens';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpConfigSchema, uploadLimitsSchema } from '@support-desk/service-kit';
 import { infraConfigSchema } from './infra-config';
+import { checkZendeskConfig, zendeskConfigSchema } from './zendesk-config';
 
 /**
  * The settings of every entry point (see README "Configuration"). Services parse
@@ -12,10 +13,9 @@ export const runtimeConfigSchema = (defaultPort: number) =>
     .extend(infraConfigSchema.shape)
     .extend({
       DATA_DIR: z.string().min(1).default('./data'),
-      ZENDESK_SUBDOMAIN: z.string().min(1).optional(),
-      ZENDESK_URL: z.url().optional(),
-    });
+    })
+    .extend(zendeskConfigSchema.shape)
+    // Keep this last: zod refuses .extend() after a refinement (use .safeExtend() to add fields later).
+    .superRefine(checkZendeskConfig);
 
 export type RuntimeConfig = z.output<ReturnType<typeof runtimeConfigSchema>>;
-
-export const zendeskConfigured = (c: RuntimeConfig): boolean => Boolean(c.ZENDESK_SUBDOMAIN || c.ZENDESK_URL);

@@ -1,5 +1,5 @@
 import { TICKET_STREAM_PREFIX } from '@support-desk/contracts';
-import { Relay } from '@support-desk/event-bus';
+import { Relay, type EventBus } from '@support-desk/event-bus';
 import { createServiceApp, type ServiceApp } from '@support-desk/service-kit';
 import { ERROR_CODE_STATUSES, type ServiceContext } from './run-service';
 
@@ -16,11 +16,12 @@ export function createAppFor(name: string, ctx: ServiceContext): Promise<Service
 /**
  * The relay that feeds this process's bus from the event store. With the
  * in-process bus every consuming process runs its own, under its own checkpoint.
+ * `bus` defaults to the process's bus; a slow consumer (Zendesk) gets its own.
  */
-export function relayFor(name: string, ctx: ServiceContext, app: ServiceApp): Relay {
+export function relayFor(name: string, ctx: ServiceContext, app: ServiceApp, bus: EventBus = ctx.adapters.bus): Relay {
   return new Relay({
     store: ctx.adapters.eventStore,
-    bus: ctx.adapters.bus,
+    bus,
     checkpoints: ctx.adapters.checkpoints,
     name,
     streamPrefix: TICKET_STREAM_PREFIX,

@@ -2,7 +2,7 @@
  * A rule of the domain said no. `code` is stable (clients and the error handler
  * map it); `message` is for people.
  */
-export type DomainErrorCode = 'TICKET.NOT_FOUND' | 'TICKET.ALREADY_EXISTS' | 'TICKET.ALREADY_SYNCED';
+export type DomainErrorCode = 'TICKET.NOT_FOUND' | 'TICKET.ALREADY_EXISTS' | 'TICKET.ALREADY_SYNCED' | 'TICKET.ZENDESK_MISMATCH';
 
 export class DomainError extends Error {
   constructor(

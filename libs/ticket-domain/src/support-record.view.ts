@@ -4,7 +4,12 @@ import type { OpenTicket } from './ticket';
 export type FileLinks = {
   /** Where an admin downloads the ticket's file (our admin route, not a bucket URL). */
   supportFileUrl(ticketId: string, fileType: SupportFileType): string;
+  /** Where an admin downloads an image named in `images` (admin route too). */
+  imageUrl(name: string): string;
 };
+
+/** The seed's status of a ticket Zendesk has not reported on yet. */
+export const INITIAL_TICKET_STATUS = 'CREATED';
 
 /** The seed's support record, built from what we know; nothing invented. */
 export function toSupportRecord(ticket: OpenTicket, links: FileLinks): SupportRecord {
@@ -24,7 +29,7 @@ export function toSupportRecord(ticket: OpenTicket, links: FileLinks): SupportRe
       supportTicketId: ticket.sync.status === 'SYNCED' ? ticket.sync.zendeskTicketId : null,
       subject: ticket.subject,
       message: ticket.message,
-      ticketStatus: 'CREATED',
+      ticketStatus: ticket.zendeskStatus?.status ?? INITIAL_TICKET_STATUS,
       userTransactionId: null,
       userId: ticket.uuid,
       userName: ticket.name,

@@ -1,4 +1,4 @@
-import type { SupportFileType, TicketEvent, TicketRequested } from '@support-desk/contracts';
+import type { SupportFileType, TicketEvent, TicketRequested, ZendeskFileMode } from '@support-desk/contracts';
 import { DomainError } from './domain-error';
 import { evolve, initialTicket, type Ticket } from './ticket';
 
@@ -30,7 +30,24 @@ export type RecordTicketSyncFailed = {
   data: { recordId: string; reason: string; attempts: number; now: number };
 };
 
-export type TicketCommand = RequestTicket | AttachSupportFile | RecordTicketSynced | RecordTicketSyncFailed;
+export type RecordSupportFileSynced = {
+  type: 'RecordSupportFileSynced';
+  data: { recordId: string; blobKey: string; zendeskTicketId: string; mode: ZendeskFileMode; now: number };
+};
+
+/** From Zendesk's webhook; `changedAt` is Zendesk's time of the change, so late deliveries can be told apart. */
+export type RecordTicketStatusChanged = {
+  type: 'RecordTicketStatusChanged';
+  data: { recordId: string; zendeskTicketId: string; status: string; changedAt: number };
+};
+
+export type TicketCommand =
+  | RequestTicket
+  | AttachSupportFile
+  | RecordTicketSynced
+  | RecordTicketSyncFailed
+  | RecordSupportFileSynced
+  | RecordTicketStatusChanged;
 
 export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
   switch (command.type) {
@@ -42,6 +59,10 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
       return recordTicketSynced(command, state);
     case 'RecordTicketSyncFailed':
       return recordTicketSyncFailed(command, state);
+    case 'RecordSupportFileSynced':
+      return recordSupportFileSynced(command, state);
+    case 'RecordTicketStatusChanged':
+      return recordTicketStatusChanged(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${(unknown as { type: string }).type}`);
@@ -83,6 +104,34 @@ function recordTicketSyncFailed({ data }: RecordTicketSyncFailed, state: Ticket)
     {
       type: 'TicketSyncFailed',
       data: { recordId: data.recordId, ticketId: state.ticketId, reason: data.reason, attempts: data.attempts, failedAt: data.now },
+    },
+  ];
+}
+
+function recordSupportFileSynced({ data }: RecordSupportFileSynced, state: Ticket): TicketEvent[] {
+  if (state.status !== 'open') throw new DomainError('TICKET.NOT_FOUND', `No support record with id ${data.recordId}`);
+  // Idempotent: a redelivered upload event must not add a second comment record.
+  if (state.zendeskFiles?.includes(data.blobKey)) return [];
+  const { now, ...file } = data;
+  return [{ type: 'SupportFileSynced', data: { ...file, ticketId: state.ticketId, syncedAt: now } }];
+}
+
+function recordTicketStatusChanged({ data }: RecordTicketStatusChanged, state: Ticket): TicketEvent[] {
+  if (state.status !== 'open') throw new DomainError('TICKET.NOT_FOUND', `No support record with id ${data.recordId}`);
+  if (state.sync.status === 'SYNCED' && state.sync.zendeskTicketId !== data.zendeskTicketId) {
+    throw new DomainError(
+      'TICKET.ZENDESK_MISMATCH',
+      `Ticket ${state.ticketId} is Zendesk ticket ${state.sync.zendeskTicketId}, not ${data.zendeskTicketId}`,
+    );
+  }
+  const status = data.status.trim().toUpperCase();
+  const current = state.zendeskStatus;
+  // Webhooks are retried and may arrive out of order: a repeat or an older report changes nothing.
+  if (current && (current.status === status || data.changedAt < current.changedAt)) return [];
+  return [
+    {
+      type: 'TicketStatusChanged',
+      data: { recordId: data.recordId, ticketId: state.ticketId, status, zendeskTicketId: data.zendeskTicketId, changedAt: data.changedAt },
     },
   ];
 }

@@ -90,3 +90,49 @@ describe('ticket evolve', () => {
     expect(state.sync).toEqual({ status: 'SYNCED', zendeskTicketId: '9', syncedAt: 3 });
   });
 });
+
+describe('Zendesk files and status', () => {
+  const synced: TicketEvent = { type: 'TicketSynced', data: { recordId, ticketId, zendeskTicketId: '9', syncedAt: 400 } };
+  const fileSynced: TicketEvent = {
+    type: 'SupportFileSynced',
+    data: { recordId, ticketId, blobKey: 'logs/k', zendeskTicketId: '9', mode: 'LINK', syncedAt: 500 },
+  };
+  const status = (s: string, changedAt: number) => ({ type: 'RecordTicketStatusChanged' as const, data: { recordId, zendeskTicketId: '9', status: s, changedAt } });
+  const changed = (s: string, changedAt: number): TicketEvent => ({
+    type: 'TicketStatusChanged',
+    data: { recordId, ticketId, status: s, zendeskTicketId: '9', changedAt },
+  });
+
+  it('records a file sent to Zendesk once per blob', () => {
+    const command = { type: 'RecordSupportFileSynced' as const, data: { recordId, blobKey: 'logs/k', zendeskTicketId: '9', mode: 'LINK' as const, now: 500 } };
+    given([requested, synced]).when(command).then([fileSynced]);
+    given([requested, synced, fileSynced]).when({ ...command, data: { ...command.data, now: 600 } }).then([]);
+    given([]).when(command).thenFails('TICKET.NOT_FOUND');
+  });
+
+  it('records a status change, upper-cased', () => {
+    given([requested, synced]).when(status('open', 1_000)).then([changed('OPEN', 1_000)]);
+  });
+
+  it('ignores a repeated delivery and an older report that arrives late', () => {
+    given([requested, synced, changed('OPEN', 1_000)]).when(status('OPEN', 1_000)).then([]);
+    given([requested, synced, changed('OPEN', 1_000)]).when(status('open', 2_000)).then([]);
+    given([requested, synced, changed('SOLVED', 2_000)]).when(status('PENDING', 1_500)).then([]);
+    given([requested, synced, changed('SOLVED', 2_000)]).when(status('OPEN', 3_000)).then([changed('OPEN', 3_000)]);
+  });
+
+  it('refuses a status for another Zendesk ticket, or for an unknown ticket', () => {
+    given([requested, synced]).when({ ...status('OPEN', 1), data: { ...status('OPEN', 1).data, zendeskTicketId: '10' } }).thenFails('TICKET.ZENDESK_MISMATCH');
+    given([]).when(status('OPEN', 1)).thenFails('TICKET.NOT_FOUND');
+  });
+
+  it('accepts a status before our TicketSynced is written (crash between Zendesk 201 and our append)', () => {
+    given([requested]).when(status('NEW', 1)).then([changed('NEW', 1)]);
+  });
+
+  it('folds status and synced files into the state', () => {
+    const state = foldTicket([requested, synced, fileSynced, fileSynced, changed('SOLVED', 7)]);
+    expect(state.status === 'open' && state.zendeskFiles).toEqual(['logs/k']);
+    expect(state.status === 'open' && state.zendeskStatus).toEqual({ status: 'SOLVED', changedAt: 7 });
+  });
+});

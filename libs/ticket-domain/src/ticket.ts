@@ -30,6 +30,13 @@ export type OpenTicket = {
   requestedAt: number;
   files: Partial<Record<SupportFileType, StoredFile>>;
   sync: SyncState;
+  /**
+   * Zendesk's status (NEW, OPEN, …) and Zendesk's time of that change, from its webhook.
+   * Absent until Zendesk reports one (and on tickets folded before these fields existed).
+   */
+  zendeskStatus?: { status: string; changedAt: number };
+  /** blobKeys of the support files already added to the Zendesk ticket. */
+  zendeskFiles?: string[];
 };
 
 export type Ticket = { status: 'none' } | OpenTicket;
@@ -56,6 +63,15 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
         ...state,
         sync: { status: 'FAILED', reason: event.data.reason, attempts: event.data.attempts, failedAt: event.data.failedAt },
       };
+    case 'SupportFileSynced': {
+      if (state.status !== 'open') return state;
+      const synced = state.zendeskFiles ?? [];
+      if (synced.includes(event.data.blobKey)) return state;
+      return { ...state, zendeskFiles: [...synced, event.data.blobKey] };
+    }
+    case 'TicketStatusChanged':
+      if (state.status !== 'open') return state;
+      return { ...state, zendeskStatus: { status: event.data.status, changedAt: event.data.changedAt } };
     default: {
       const unknown: never = event;
       return unknown;

@@ -12,7 +12,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export type DeskProcess = { baseUrl: string; output: () => string; stop(): Promise<void> };
+export type DeskProcess = { baseUrl: string; output: () => string; stop(): Promise<void>; crash(): Promise<void> };
 
 /**
  * Runs `npm start` as a real process (its own process group, so SIGTERM reaches
@@ -47,6 +47,13 @@ export async function startDeskProcess(cwd: string, env: Record<string, string>)
   return {
     baseUrl,
     output: () => output,
+    /** kill -9 of the whole group: a crash, no shutdown hooks run. */
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      killGroup(child.pid!);
+      await exited;
+    },
     /** SIGTERM to the whole group, as a terminal's Ctrl-C or a process manager does; npm itself may end by the signal. */
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -47,7 +47,22 @@ export type TicketSyncFailed = {
   data: { recordId: string; ticketId: string; reason: string; attempts: number; failedAt: number };
 };
 
-export type TicketEvent = TicketRequested | SupportFileUploaded | TicketSynced | TicketSyncFailed;
+/** A support file reached the Zendesk ticket: as an attachment, or as a link only when Zendesk refused the file. */
+export const ZENDESK_FILE_MODES = ['ATTACHMENT', 'LINK'] as const;
+export type ZendeskFileMode = (typeof ZENDESK_FILE_MODES)[number];
+
+export type SupportFileSynced = {
+  type: 'SupportFileSynced';
+  data: { recordId: string; ticketId: string; blobKey: string; zendeskTicketId: string; mode: ZendeskFileMode; syncedAt: number };
+};
+
+/** Zendesk reported a new status for the ticket (webhook); `changedAt` is Zendesk's time of the change. */
+export type TicketStatusChanged = {
+  type: 'TicketStatusChanged';
+  data: { recordId: string; ticketId: string; status: string; zendeskTicketId: string; changedAt: number };
+};
+
+export type TicketEvent = TicketRequested | SupportFileUploaded | TicketSynced | TicketSyncFailed | SupportFileSynced | TicketStatusChanged;
 export type TicketEventType = TicketEvent['type'];
 
 export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
@@ -55,6 +70,8 @@ export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
   'SupportFileUploaded',
   'TicketSynced',
   'TicketSyncFailed',
+  'SupportFileSynced',
+  'TicketStatusChanged',
 ];
 
 export function isTicketEventType(type: string): type is TicketEventType {

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseConfig } from '@support-desk/service-kit';
+import { Stack } from '../../../infra/local/stack/stack';
+
+/**
+ * Stack mode for a test run, on the servers `infra/local/start.sh` exported
+ * (CI does that first). Each run gets its own topic, database, key prefix, data
+ * dir and ports, so runs never see each other's data.
+ */
+const envSchema = z.object({
+  KAFKA_BROKERS: z.string().optional(),
+  MONGODB_URL: z.string().optional(),
+  S3_ENDPOINT: z.string().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+});
+export const infraEnv = parseConfig(envSchema);
+
+export const missingInfra = (['KAFKA_BROKERS', 'MONGODB_URL', 'S3_ENDPOINT', 'S3_BUCKET'] as const).filter((k) => !infraEnv[k]);
+export const skipReason = missingInfra.length
+  ? `stack e2e skipped: ${missingInfra.join(', ')} not set (run \`eval "$(infra/local/start.sh)"\` first; .ci/run does)`
+  : undefined;
+
+export type StackRun = { stack: Stack; adminToken: string; topic: string; run: string; close(): Promise<void> };
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Six consecutive free ports (gateway, four services, relay). */
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => portFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no six consecutive free ports found');
+}
+
+export async function startStackRun(extraEnv: Record<string, string> = {}): Promise<StackRun> {
+  const run = randomUUID().slice(0, 8);
+  const dir = mkdtempSync(join(tmpdir(), `support-desk-stack-${run}-`));
+  const topic = `support-desk.e2e-${run}`;
+  const mongo = new URL(infraEnv.MONGODB_URL!);
+  mongo.pathname = `/supportdesk_e2e_${run}`;
+  const adminToken = `stack-e2e-${run}`;
+  const stack = new Stack({
+    basePort: await freeBasePort(),
+    dataDir: join(dir, 'data'),
+    logDir: join(dir, 'logs'),
+    env: {
+      ...Object.fromEntries(Object.entries(infraEnv).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      MONGODB_URL: mongo.toString(),
+      KAFKA_TOPIC: topic,
+      KAFKA_PARTITIONS: '3',
+      S3_KEY_PREFIX: `e2e-${run}/`,
+      S3_FORCE_PATH_STYLE: 'true',
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'info',
+      ...extraEnv,
+    },
+  });
+  try {
+    await stack.start();
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return {
+    stack,
+    adminToken,
+    topic,
+    run,
+    async close() {
+      await stack.stop();
+      if (!process.env.KEEP_STACK_LOGS) rmSync(dir, { recursive: true, force: true });
+      else console.log(`stack logs kept in ${dir}`);
+    },
+  };
+}
+
+/** The HTTP calls of the contract, through the gateway. */
+export function apiClient(baseUrl: string, adminToken: string) {
+  const api = (path: string, init?: RequestInit) => fetch(`${baseUrl}/api${path}`, init);
+  return {
+    api,
+    async create(body: Record<string, unknown>): Promise<{ status: number; data?: { id: string; ticketId: string } }> {
+      const res = await api('/user/log/message', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = (await res.json()) as { data?: { id: string; ticketId: string } };
+      return { status: res.status, data: json.data };
+    },
+    async upload(path: string, bytes: Buffer, name: string, type: string) {
+      const form = new FormData();
+      form.append('file', new Blob([bytes], { type }), name);
+      return api(path, { method: 'POST', body: form });
+    },
+    /** Every record matching the filter, all pages. */
+    async searchAll(filter: Record<string, string>): Promise<{ id: string; ticketId: string }[]> {
+      const out: { id: string; ticketId: string }[] = [];
+      for (let page = 1; ; page++) {
+        const res = await api(`/admin/fetch/customer/support?page=${page}&pageSize=100`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+          body: JSON.stringify(filter),
+        });
+        if (res.status !== 200) throw new Error(`search ${res.status}: ${await res.text()}`);
+        const { data } = (await res.json()) as { data: { id: string; ticketId: string }[] };
+        out.push(...data);
+        if (data.length < 100) return out;
+      }
+    },
+    async download(ticketId: string, fileType: string) {
+      const res = await api(`/aws/download/support/file/${ticketId}/${fileType}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') };
+    },
+  };
+}
+
+export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}

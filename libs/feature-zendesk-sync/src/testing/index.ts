@@ -1,0 +1,1 @@
+export { FakeZendesk, type Endpoint, type Fault, type FakeTicket, type RecordedRequest } from './fake-zendesk-server';

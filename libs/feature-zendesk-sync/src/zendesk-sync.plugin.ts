@@ -1,0 +1,13 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { adminSyncRoute, type AdminSyncDeps } from './admin-sync.route';
+import { zendeskWebhookRoute, type WebhookDeps } from './webhook.route';
+
+export type ZendeskRoutesDeps = AdminSyncDeps & WebhookDeps;
+
+/** zendesk-sync's HTTP surface: the Zendesk webhook (own raw-body scope) and the admin retry. */
+export function zendeskSyncPlugin(deps: ZendeskRoutesDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    await app.register(zendeskWebhookRoute(deps));
+    await app.register(adminSyncRoute(deps));
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const blankIsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+const optionalText = blankIsUnset(z.string().min(1).optional());
+const integer = (min: number, max: number, fallback: number) =>
+  blankIsUnset(z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(min).max(max).default(fallback));
+
+/**
+ * Zendesk settings (README "Zendesk"). Sync is on when a target (subdomain or
+ * URL) and credentials are both set; a target without credentials is a mistake
+ * worth stopping for, credentials alone just leave sync off.
+ */
+export const zendeskConfigSchema = z.object({
+  ZENDESK_SUBDOMAIN: blankIsUnset(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, { message: 'must be the account subdomain only, e.g. "acme" for acme.zendesk.com' })
+      .optional(),
+  ),
+  /** Any base URL (a sandbox, a proxy, the test server); wins over ZENDESK_SUBDOMAIN. */
+  ZENDESK_URL: blankIsUnset(z.url({ message: 'must be a URL such as https://acme.zendesk.com' }).optional()),
+  /** OAuth access token (preferred: Zendesk retires API tokens in 2027). */
+  ZENDESK_OAUTH_TOKEN: optionalText,
+  ZENDESK_EMAIL: blankIsUnset(z.email({ message: 'must be the email of the Zendesk agent the API token belongs to' }).optional()),
+  ZENDESK_API_TOKEN: optionalText,
+  /** Signing secret of the Zendesk webhook; unset → the webhook route refuses every delivery. */
+  ZENDESK_WEBHOOK_SECRET: optionalText,
+  ZENDESK_WEBHOOK_MAX_AGE_SECONDS: integer(1, 86_400, 300),
+  ZENDESK_REQUESTS_PER_MINUTE: integer(1, 100_000, 400),
+  ZENDESK_MAX_ATTEMPTS: integer(1, 50, 5),
+  ZENDESK_TIMEOUT_MS: integer(100, 600_000, 30_000),
+  ZENDESK_RETRY_BASE_MS: integer(1, 600_000, 1_000),
+  ZENDESK_RETRY_MAX_MS: integer(1, 3_600_000, 60_000),
+});
+
+type ZendeskConfig = z.output<typeof zendeskConfigSchema>;
+
+/** Cross-field rules, as zod issues so start-up names the variable. */
+export function checkZendeskConfig(c: ZendeskConfig, ctx: z.RefinementCtx): void {
+  if (Boolean(c.ZENDESK_EMAIL) !== Boolean(c.ZENDESK_API_TOKEN)) {
+    const missing = c.ZENDESK_EMAIL ? 'ZENDESK_API_TOKEN' : 'ZENDESK_EMAIL';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'ZENDESK_EMAIL and ZENDESK_API_TOKEN go together: set both or neither' });
+  }
+  const target = c.ZENDESK_URL ?? c.ZENDESK_SUBDOMAIN;
+  if (target && !c.ZENDESK_OAUTH_TOKEN && !c.ZENDESK_API_TOKEN) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ZENDESK_OAUTH_TOKEN'],
+      message: `Zendesk target ${target} is set but no credentials: set ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL and ZENDESK_API_TOKEN`,
+    });
+  }
+}
+
+export type ZendeskAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; email: string; apiToken: string };
+
+export type ZendeskSettings = {
+  baseUrl: string;
+  auth: ZendeskAuth;
+  requestsPerMinute: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+};
+
+export type ZendeskWebhookSettings = { secret: string | undefined; maxAgeMs: number };
+
+/** The API client's settings, or undefined when sync is off (no target or no credentials). */
+export function zendeskSettings(c: ZendeskConfig): ZendeskSettings | undefined {
+  const baseUrl = c.ZENDESK_URL ?? (c.ZENDESK_SUBDOMAIN ? `https://${c.ZENDESK_SUBDOMAIN}.zendesk.com` : undefined);
+  const auth: ZendeskAuth | undefined = c.ZENDESK_OAUTH_TOKEN
+    ? { kind: 'bearer', token: c.ZENDESK_OAUTH_TOKEN }
+    : c.ZENDESK_EMAIL && c.ZENDESK_API_TOKEN
+      ? { kind: 'basic', email: c.ZENDESK_EMAIL, apiToken: c.ZENDESK_API_TOKEN }
+      : undefined;
+  if (!baseUrl || !auth) return undefined;
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    auth,
+    requestsPerMinute: c.ZENDESK_REQUESTS_PER_MINUTE,
+    maxAttempts: c.ZENDESK_MAX_ATTEMPTS,
+    timeoutMs: c.ZENDESK_TIMEOUT_MS,
+    retryBaseMs: c.ZENDESK_RETRY_BASE_MS,
+    retryMaxMs: c.ZENDESK_RETRY_MAX_MS,
+  };
+}
+
+export const zendeskWebhookSettings = (c: ZendeskConfig): ZendeskWebhookSettings => ({
+  secret: c.ZENDESK_WEBHOOK_SECRET,
+  maxAgeMs: c.ZENDESK_WEBHOOK_MAX_AGE_SECONDS * 1000,
+});
+
+export const zendeskConfigured = (c: ZendeskConfig): boolean => zendeskSettings(c) !== undefined;
