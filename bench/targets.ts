@@ -60,3 +60,38 @@ export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
     },
   };
 }
+
+/**
+ * Stack mode: relay, four services and the gateway as separate processes on the
+ * servers `infra/local/start.sh` exported (run `eval "$(infra/local/start.sh)"`
+ * first). Its own topic, database and key prefix, so nothing else is disturbed.
+ */
+export async function stackTarget(maxLogBytes: string): Promise<Target> {
+  const { Stack } = await import('../infra/local/stack/stack');
+  const env = process.env;
+  const missing = ['KAFKA_BROKERS', 'MONGODB_URL', 'S3_ENDPOINT', 'S3_BUCKET'].filter((k) => !env[k]);
+  if (missing.length) throw new Error(`stack target needs ${missing.join(', ')}: run eval "$(infra/local/start.sh)" first`);
+  const run = `bench${Date.now().toString(36)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'support-desk-bench-stack-'));
+  const mongo = new URL(env.MONGODB_URL!);
+  mongo.pathname = `/supportdesk_${run}`;
+  const adminToken = 'bench-admin-token';
+  const basePort = await freePort();
+  const stack = new Stack({
+    basePort: 30_000 + (basePort % 20_000),
+    dataDir: join(dir, 'data'),
+    logDir: join(dir, 'logs'),
+    env: { KAFKA_TOPIC: `support-desk.${run}`, MONGODB_URL: mongo.toString(), S3_KEY_PREFIX: `${run}/`, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
+  });
+  await stack.start();
+  return {
+    name: 'stack',
+    baseUrl: stack.baseUrl,
+    adminToken,
+    fileServicePid: stack.pid('file-service')!,
+    async close() {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

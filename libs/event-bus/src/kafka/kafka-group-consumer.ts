@@ -94,6 +94,8 @@ export class KafkaGroupConsumer implements BusSubscription {
     try {
       await this.consumer.run({
         eachBatchAutoResolve: false,
+        // Partitions are worked in parallel; order only matters within one (one ticket = one key = one partition).
+        partitionsConsumedConcurrently: 4,
         // Commit resolved offsets at least this often inside a long batch (kafkajs also commits after each batch).
         autoCommitInterval: 1_000,
         eachBatch: (payload) => this.eachBatch(payload),

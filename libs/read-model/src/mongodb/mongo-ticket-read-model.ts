@@ -40,7 +40,10 @@ export class MongoTicketReadModel implements TicketReadModel {
   }
 
   async get(recordId: string): Promise<TicketView | null> {
-    const found = await this.tickets.findOne({ _id: { $eq: recordId } }, { projection: { doc: 1, revision: 1 } });
+    // A plain `{_id: value}` (not `$eq`): FerretDB 1.x pushes only that form down to
+    // its primary key (1.7 ms vs 8 ms at 3,000 documents). recordId is ours, a string.
+    if (typeof recordId !== 'string') throw new TypeError('recordId must be a string');
+    const found = await this.tickets.findOne({ _id: recordId }, { projection: { doc: 1, revision: 1 } });
     return found ? { ticket: found.doc, revision: found.revision } : null;
   }
 
