@@ -51,27 +51,15 @@ export function checkZendeskConfig(c: ZendeskConfig, ctx: z.RefinementCtx): void
   }
 }
 
-export type ZendeskAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; email: string; apiToken: string };
-
-export type ZendeskSettings = {
-  baseUrl: string;
-  auth: ZendeskAuth;
-  requestsPerMinute: number;
-  maxAttempts: number;
-  timeoutMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-};
-
-export type ZendeskWebhookSettings = { secret: string | undefined; maxAgeMs: number };
-
+// The result types are feature-zendesk-sync's ZendeskSettings / ZendeskWebhookSettings,
+// matched structurally (runtime may not import a feature lib).
 /** The API client's settings, or undefined when sync is off (no target or no credentials). */
-export function zendeskSettings(c: ZendeskConfig): ZendeskSettings | undefined {
+export function zendeskSettings(c: ZendeskConfig) {
   const baseUrl = c.ZENDESK_URL ?? (c.ZENDESK_SUBDOMAIN ? `https://${c.ZENDESK_SUBDOMAIN}.zendesk.com` : undefined);
-  const auth: ZendeskAuth | undefined = c.ZENDESK_OAUTH_TOKEN
-    ? { kind: 'bearer', token: c.ZENDESK_OAUTH_TOKEN }
+  const auth = c.ZENDESK_OAUTH_TOKEN
+    ? { kind: 'bearer' as const, token: c.ZENDESK_OAUTH_TOKEN }
     : c.ZENDESK_EMAIL && c.ZENDESK_API_TOKEN
-      ? { kind: 'basic', email: c.ZENDESK_EMAIL, apiToken: c.ZENDESK_API_TOKEN }
+      ? { kind: 'basic' as const, email: c.ZENDESK_EMAIL, apiToken: c.ZENDESK_API_TOKEN }
       : undefined;
   if (!baseUrl || !auth) return undefined;
   return {
@@ -85,7 +73,7 @@ export function zendeskSettings(c: ZendeskConfig): ZendeskSettings | undefined {
   };
 }
 
-export const zendeskWebhookSettings = (c: ZendeskConfig): ZendeskWebhookSettings => ({
+export const zendeskWebhookSettings = (c: ZendeskConfig) => ({
   secret: c.ZENDESK_WEBHOOK_SECRET,
   maxAgeMs: c.ZENDESK_WEBHOOK_MAX_AGE_SECONDS * 1000,
 });
