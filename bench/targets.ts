@@ -41,9 +41,11 @@ export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-bench-'));
   const port = await freePort();
   const adminToken = 'bench-admin-token';
+  // Embedded means embedded: drop server addresses a caller may have exported for the stack target.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)/.test(k)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/support-desk/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
