@@ -69,7 +69,7 @@ export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
  * first). Its own topic, database and key prefix, so nothing else is disturbed.
  */
 export async function stackTarget(maxLogBytes: string): Promise<Target> {
-  const { Stack } = await import('../infra/local/stack/stack');
+  const { Stack } = await import('@support-desk/local-stack');
   const env = process.env;
   const missing = ['KAFKA_BROKERS', 'MONGODB_URL', 'S3_ENDPOINT', 'S3_BUCKET'].filter((k) => !env[k]);
   if (missing.length) throw new Error(`stack target needs ${missing.join(', ')}: run eval "$(infra/local/start.sh)" first`);

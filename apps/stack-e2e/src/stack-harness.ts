@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '@support-desk/service-kit';
-import { Stack } from '../../../infra/local/stack/stack';
+import { Stack } from '@support-desk/local-stack';
 
 /**
  * Stack mode for a test run, on the servers `infra/local/start.sh` exported
