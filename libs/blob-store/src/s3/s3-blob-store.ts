@@ -27,7 +27,7 @@ export type S3BlobStoreOptions = {
 const MiB = 1024 * 1024;
 
 /**
- * Blobs as S3 objects. Uploads stream through lib-storage in 8 MiB parts, two in
+ * Blobs as S3 objects. Uploads stream through lib-storage in 5 MiB parts, one in
  * flight, so memory stays flat whatever the file size; a failed upload is aborted,
  * which leaves neither an object nor orphaned multipart parts, and never touches an
  * object already under the key (S3 replaces an object only when a PUT completes).
@@ -79,8 +79,9 @@ export class S3BlobStore implements BlobStore {
     const upload = new Upload({
       client: this.s3,
       params: { Bucket: this.bucket, Key: this.objectKey(key), Body: limit, ContentType: options.contentType },
-      partSize: 8 * MiB,
-      queueSize: 2,
+      // S3's minimum part size, one part in flight: memory stays near 2 parts whatever the file size.
+      partSize: 5 * MiB,
+      queueSize: 1,
       leavePartsOnError: false,
     });
     try {
