@@ -15,6 +15,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '../event-store.port';
+import { SubscriptionRegistry } from '../subscription-registry';
 import { encodePosition, fromEsdbCurrentRevision, toEsdbExpectedRevision, toRecordedEvent } from './eventstoredb-mapping';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
@@ -25,7 +26,7 @@ export type EventStoreDbEventStoreOptions = {
 
 /** The production event store: EventStoreDB over gRPC. */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private readonly subscriptions = new SubscriptionRegistry();
 
   constructor(
     readonly client: EventStoreDBClient,
@@ -65,19 +66,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): EventSubscription {
     const subscription = new EventStoreDbSubscription(this.client, options, handler, this.options.onSubscriptionError);
-    this.subscriptions.add(subscription);
-    subscription.start();
-    return {
-      stop: async () => {
-        await subscription.stop();
-        this.subscriptions.delete(subscription);
-      },
-    };
+    return this.subscriptions.track(subscription);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    this.subscriptions.clear();
+    await this.subscriptions.stopAll();
     await this.client.dispose();
   }
 

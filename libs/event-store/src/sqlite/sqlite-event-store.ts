@@ -12,6 +12,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '../event-store.port';
+import { SubscriptionRegistry } from '../subscription-registry';
 import { SqliteSubscription } from './sqlite-subscription';
 
 type EventRow = {
@@ -46,7 +47,7 @@ const SCHEMA = `
 export class SqliteEventStore implements EventStore {
   private readonly db: SqliteDatabase;
   private readonly appended = new EventEmitter().setMaxListeners(0);
-  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly subscriptions = new SubscriptionRegistry();
 
   constructor(
     path: string,
@@ -106,19 +107,11 @@ export class SqliteEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): EventSubscription {
     const subscription = new SqliteSubscription(this, this.appended, options, handler, this.options.pollIntervalMs ?? 250);
-    this.subscriptions.add(subscription);
-    subscription.start();
-    return {
-      stop: async () => {
-        await subscription.stop();
-        this.subscriptions.delete(subscription);
-      },
-    };
+    return this.subscriptions.track(subscription);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    this.subscriptions.clear();
+    await this.subscriptions.stopAll();
     if (this.db.open) this.db.close();
   }
 
