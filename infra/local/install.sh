@@ -7,6 +7,8 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=postgres.sh
+source "$INFRA_DIR/postgres.sh"
 
 # The tools are expected on the machine image; as root we can still add the
 # Debian package so a bare machine works too.
@@ -56,6 +58,7 @@ install_kafka() {
 
 install_ferretdb() {
   local bin tmp
+  install_postgres
   bin="$(ferretdb_bin)"
   if [[ -x "$bin" ]]; then
     log "ferretdb $FERRETDB_VERSION: cached at $bin"

@@ -11,6 +11,8 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=postgres.sh
+source "$INFRA_DIR/postgres.sh"
 
 START_TIMEOUT="${INFRA_START_TIMEOUT:-90}"
 
@@ -119,7 +121,9 @@ EOF
 }
 
 start_ferretdb() {
-  launch ferretdb "$(ferretdb_bin)" -listen "$HOST:$FERRETDB_PORT" -data "$DATA_DIR/ferretdb"
+  if [[ "$(ferretdb_backend)" == postgresql ]]; then start_postgres; fi
+  # shellcheck disable=SC2046 # the storage args are a flag list
+  launch ferretdb "$(ferretdb_bin)" -listen "$HOST:$FERRETDB_PORT" -data "$DATA_DIR/ferretdb" $(ferretdb_storage_args)
 }
 
 start_versitygw() {

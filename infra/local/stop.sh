@@ -7,8 +7,12 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=postgres.sh
+source "$INFRA_DIR/postgres.sh"
 
 services="$(resolve_services "$@")" # separate line so a typo aborts under set -e
 for svc in $services; do
   stop_service "$svc"
+  # FerretDB's storage goes with it.
+  if [[ "$svc" == ferretdb ]]; then stop_postgres; fi
 done

@@ -54,7 +54,7 @@ describe('POST /api/admin/fetch/customer/support', () => {
   });
 
   it('refuses operators and other non-strings with 400 (no query injection)', async () => {
-    for (const body of [{ email: { $ne: '' } }, { uuid: ['a'] }, { phone: 123 }, { ticketId: { $gt: '' } }]) {
+    for (const body of [{ email: { $ne: '' } }, { uuid: ['a'] }, { phone: 123 }, { ticketId: { $gt: '' } }, { uuid: 'a\u0000b' }]) {
       const res = await search(body);
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: true, data: null, detail: { code: 'REQUEST.VALIDATION' } });

@@ -24,6 +24,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data", "./ferretdb-data", "directory for the SQLite database files (one per MongoDB database)")
 	debug := flag.Bool("debug", false, "log at debug level")
+	postgresURL := flag.String("postgresql-url", "", "use the PostgreSQL backend at this URL instead of SQLite (e.g. postgres://postgres@127.0.0.1:5432/ferretdb)")
 	flag.Parse()
 
 	level := slog.LevelInfo
@@ -34,13 +35,13 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
-	if err := run(*listen, *dataDir, logger); err != nil {
+	if err := run(*listen, *dataDir, *postgresURL, logger); err != nil {
 		logger.Error("ferretdb-local failed", "error", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, dataDir string, logger *slog.Logger) error {
+func run(listen, dataDir, postgresURL string, logger *slog.Logger) error {
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
 		return err
@@ -49,13 +50,18 @@ func run(listen, dataDir string, logger *slog.Logger) error {
 		return err
 	}
 
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: listen},
 		Logger:   logger,
 		Handler:  "sqlite",
 		// The SQLite handler wants a directory URI ending in a slash.
 		SQLiteURL: "file:" + abs + "/",
-	})
+	}
+	if postgresURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = postgresURL
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}

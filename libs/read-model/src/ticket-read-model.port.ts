@@ -47,7 +47,8 @@ export function normalizeFilter(filter: TicketSearchFilter): TicketSearchFilter 
   for (const [field, value] of Object.entries(filter) as [keyof TicketSearchFilter, string | undefined][]) {
     if (value === undefined) continue;
     // A phone filter with no digits can match nothing; keep it so the AND stays honest.
-    out[field] = normalize(field, value) ?? '\u0000';
+    // (Not "\u0000": PostgreSQL-backed servers refuse NUL in JSON. Phone keys are digits only.)
+    out[field] = normalize(field, value) ?? '#no-digits';
   }
   return out;
 }

@@ -7,7 +7,7 @@ export const uuidParam = (what: string) =>
   });
 
 // Control characters break logs, Zendesk bodies and CSV exports downstream.
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** A required, trimmed, bounded, printable string. */
 export const text = (max: number) =>

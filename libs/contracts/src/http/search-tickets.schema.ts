@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { envelopeSchema } from './envelope';
+import { CONTROL_CHARS } from './fields';
 import { supportRecordSchema } from './support-record.schema';
 
 /** Search filter values are plain strings: an object such as {"$ne": ""} is refused with 400. */
 const filterValue = z
   .string({ message: 'must be a string' })
   .max(254, { message: 'must be at most 254 characters' })
+  // No stored value has control characters, and some storage engines refuse NUL outright.
+  .refine((s) => !CONTROL_CHARS.test(s), { message: 'must not contain control characters' })
   .nullish()
   .transform((v) => (v == null || v.trim() === '' ? undefined : v.trim()));
 

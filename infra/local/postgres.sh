@@ -1,0 +1,79 @@
+# shellcheck shell=bash
+# PostgreSQL as FerretDB's storage (sourced by start.sh / stop.sh / install.sh).
+#
+# Why: FerretDB 1.24 on SQLite pushes only `{_id: <string>}` down to storage, so
+# every other filter (admin search, the read model's revision-guarded upsert)
+# scans the whole collection: ~100 ms per search at 3,000 tickets, growing with
+# them. On PostgreSQL the same queries take ~2 ms (measured with the mongodb
+# driver, 3,000 documents). The cluster lives under the data dir, on
+# 127.0.0.1 only, owned by the service that uses it (ferretdb).
+# FERRETDB_BACKEND=sqlite switches back to the SQLite backend.
+
+PG_PORT="${FERRETDB_PG_PORT:-54329}"
+PG_DIR="$DATA_DIR/postgres"
+
+pg_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [[ -n "$dir" ]] && echo "$dir"
+}
+
+ferretdb_backend() {
+  if [[ "${FERRETDB_BACKEND:-postgresql}" == sqlite ]]; then echo sqlite; else echo postgresql; fi
+}
+
+# initdb and the server refuse to run as root: use the system's postgres user then.
+as_pg_user() {
+  if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+install_postgres() {
+  [[ "$(ferretdb_backend)" == postgresql ]] || return 0
+  if [[ -n "$(pg_bin)" ]]; then
+    log "postgresql: $(pg_bin)"
+    return 0
+  fi
+  [[ "$(id -u)" == 0 ]] || die "PostgreSQL server binaries not found: apt-get install postgresql (or FERRETDB_BACKEND=sqlite)"
+  log "postgresql: installing Debian's postgresql package..."
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  # Debian's package starts a system cluster on 5432; ours is separate and needs none.
+}
+
+pg_ready() { "$(pg_bin)/pg_isready" -q -h "$HOST" -p "$PG_PORT" 2>/dev/null; }
+
+start_postgres() {
+  local bin
+  bin="$(pg_bin)" || die "PostgreSQL binaries not found (run infra/local/install.sh ferretdb)"
+  mkdir -p "$PG_DIR/run"
+  if [[ "$(id -u)" == 0 ]]; then chown -R postgres "$PG_DIR"; fi
+  if [[ ! -f "$PG_DIR/data/PG_VERSION" ]]; then
+    log "postgresql: creating the cluster in $PG_DIR/data"
+    as_pg_user "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >>"$(log_file postgres)" 2>&1 ||
+      { tail -n 20 "$(log_file postgres)" >&2; die "postgresql: initdb failed"; }
+  fi
+  if ! pg_ready; then
+    port_open "$PG_PORT" && die "postgresql: port $PG_PORT is in use by another process (override with FERRETDB_PG_PORT)"
+    # The server writes its own log, so it goes where the postgres user may write.
+    as_pg_user "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+      -o "-h $HOST -p $PG_PORT -k $PG_DIR/run -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >&2 ||
+      { tail -n 20 "$PG_DIR/server.log" >&2; die "postgresql: start failed"; }
+  fi
+  # FerretDB maps MongoDB databases to schemas inside this one database.
+  if ! "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1; then
+    "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -qc "CREATE DATABASE ferretdb" >&2
+  fi
+}
+
+stop_postgres() {
+  local bin
+  bin="$(pg_bin)" || return 0
+  [[ -f "$PG_DIR/data/postmaster.pid" ]] || return 0
+  log "postgresql: stopping"
+  as_pg_user "$bin/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >&2 || true
+}
+
+ferretdb_storage_args() {
+  if [[ "$(ferretdb_backend)" == postgresql ]]; then
+    echo "-postgresql-url postgres://postgres@$HOST:$PG_PORT/ferretdb"
+  fi
+}
