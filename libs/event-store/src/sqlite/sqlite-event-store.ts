@@ -106,7 +106,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): EventSubscription {
-    const subscription = new SqliteSubscription(this, this.appended, options, handler, this.options.pollIntervalMs ?? 250);
+    // Appends in this process wake subscribers at once; appends by other processes sharing
+    // the file (stack mode) are seen by polling, so the interval bounds their latency.
+    const subscription = new SqliteSubscription(this, this.appended, options, handler, this.options.pollIntervalMs ?? 20);
     return this.subscriptions.track(subscription);
   }
 
