@@ -10,7 +10,14 @@
 # FERRETDB_BACKEND=sqlite switches back to the SQLite backend.
 
 PG_PORT="${FERRETDB_PG_PORT:-54329}"
-PG_DIR="$DATA_DIR/postgres"
+# As root the cluster runs as the `postgres` user, who may not be able to reach a
+# checkout under a private directory (mktemp -d is 0700): then it lives under
+# /var/tmp, one directory per data dir.
+if [[ "$(id -u)" == 0 ]]; then
+  PG_DIR="${FERRETDB_PG_DIR:-/var/tmp/support-desk-postgres/$(echo -n "$DATA_DIR" | sha256sum | cut -c1-12)}"
+else
+  PG_DIR="${FERRETDB_PG_DIR:-$DATA_DIR/postgres}"
+fi
 
 pg_bin() {
   local dir
@@ -45,7 +52,10 @@ start_postgres() {
   local bin
   bin="$(pg_bin)" || die "PostgreSQL binaries not found (run infra/local/install.sh ferretdb)"
   mkdir -p "$PG_DIR/run"
-  if [[ "$(id -u)" == 0 ]]; then chown -R postgres "$PG_DIR"; fi
+  if [[ "$(id -u)" == 0 ]]; then
+    chmod 755 "$(dirname "$PG_DIR")"
+    chown -R postgres "$PG_DIR"
+  fi
   if [[ ! -f "$PG_DIR/data/PG_VERSION" ]]; then
     log "postgresql: creating the cluster in $PG_DIR/data"
     as_pg_user "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >>"$(log_file postgres)" 2>&1 ||
