@@ -4,7 +4,7 @@ import { imageNameField } from '@support-desk/contracts';
 import { imageBlobKey } from '@support-desk/blob-store';
 import { AppError } from '@support-desk/service-kit';
 import type { FilesDeps } from './files-deps';
-import { contentDisposition } from './file-name';
+import { sendBlob } from './send-blob';
 
 const paramsSchema = z.object({ name: imageNameField });
 
@@ -31,13 +31,7 @@ export function downloadImageRoute(deps: FilesDeps): FastifyPluginAsyncZod {
         const { name } = request.params;
         const blob = await deps.blobs.get(imageBlobKey(name));
         if (!blob) throw new AppError(404, 'FILE.NOT_FOUND', `No image named ${name}`);
-        return reply
-          .header('Content-Type', blob.info.contentType)
-          .header('Content-Length', String(blob.info.size))
-          .header('Content-Disposition', contentDisposition(name).replace(/^attachment/, 'inline'))
-          .header('X-Content-Type-Options', 'nosniff')
-          .header('Cache-Control', 'private, no-store')
-          .send(blob.body);
+        return sendBlob(reply, blob, { fileName: name, contentType: blob.info.contentType, disposition: 'inline' });
       },
     );
   };

@@ -3,7 +3,7 @@ import { downloadSupportFileParamsSchema } from '@support-desk/contracts';
 import { AppError } from '@support-desk/service-kit';
 import { recordIdForTicket } from '@support-desk/ticket-domain';
 import type { FilesDeps } from './files-deps';
-import { contentDisposition } from './file-name';
+import { sendBlob } from './send-blob';
 
 /** GET /api/aws/download/support/file/{coreTicketId}/{LOG|FEEDBACK_PHOTO}: admin only, streamed. */
 export function downloadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod {
@@ -29,13 +29,7 @@ export function downloadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod
         if (!file) throw new AppError(404, 'FILE.NOT_FOUND', `Ticket ${coreTicketId} has no ${fileType} file`);
         const blob = await deps.blobs.get(file.blobKey);
         if (!blob) throw new AppError(404, 'FILE.NOT_FOUND', `The ${fileType} file of ticket ${coreTicketId} is no longer stored`);
-        return reply
-          .header('Content-Type', file.contentType)
-          .header('Content-Length', String(blob.info.size))
-          .header('Content-Disposition', contentDisposition(file.fileName))
-          .header('X-Content-Type-Options', 'nosniff')
-          .header('Cache-Control', 'private, no-store')
-          .send(blob.body);
+        return sendBlob(reply, blob, { fileName: file.fileName, contentType: file.contentType, disposition: 'attachment' });
       },
     );
   };
