@@ -1,31 +1,78 @@
 import type { BusMessage, BusSubscription, EventBus } from '@support-desk/event-bus';
-import type { TicketReadModel } from '@support-desk/read-model';
+import type { TicketReadModel, TicketView } from '@support-desk/read-model';
 import { evolve, initialTicket, toTicketEvent } from '@support-desk/ticket-domain';
+import { RecentViews } from './recent-views';
 
 export const QUERY_SERVICE_GROUP = 'query-service';
 
 type Log = { warn(obj: object, msg: string): void };
 
+export type TicketProjectionOptions = {
+  log?: Log;
+  /** Views kept in memory so the next event of a ticket needs no read (0 turns it off). */
+  recentViews?: number;
+};
+
 /**
  * Folds each ticket event into the read model. Idempotent: an event at or below
- * the stored revision is a redelivery and changes nothing.
+ * the stored revision is a redelivery and changes nothing (the read model's
+ * guarded upsert refuses it).
+ *
+ * One write per event in the common case, no read: a stream's first event has no
+ * state before it, and the view this process folded last is reused when the next
+ * event follows it directly. Reusing it is safe even if another consumer wrote
+ * since: events are immutable and `evolve` is pure, so the view at revision r is
+ * the same wherever it was computed, and the guarded upsert drops a write that a
+ * newer stored revision already covers.
  */
-export async function projectTicketEvent(readModel: TicketReadModel, { event }: BusMessage, log?: Log): Promise<void> {
-  const ticketEvent = toTicketEvent(event);
-  if (!ticketEvent) return;
-  const current = await readModel.get(ticketEvent.data.recordId);
-  if (current && current.revision >= event.revision) return;
-  if (!current && ticketEvent.type !== 'TicketRequested') {
-    // Per-key ordering makes this a lost TicketRequested; retrying lets it arrive first.
-    throw new Error(`No projected ticket ${ticketEvent.data.recordId} for ${event.type} at revision ${event.revision}`);
+export class TicketSearchProjection {
+  private readonly recent: RecentViews;
+
+  constructor(
+    private readonly readModel: TicketReadModel,
+    private readonly options: TicketProjectionOptions = {},
+  ) {
+    this.recent = new RecentViews(options.recentViews ?? 10_000);
   }
-  if (current && event.revision !== current.revision + 1) {
-    log?.warn({ recordId: ticketEvent.data.recordId, stored: current.revision, got: event.revision }, 'revision gap in projection');
+
+  async project({ event }: BusMessage): Promise<void> {
+    const ticketEvent = toTicketEvent(event);
+    if (!ticketEvent) return;
+    const { recordId } = ticketEvent.data;
+    const current = await this.stateBefore(recordId, event.revision);
+    if (current && current.revision >= event.revision) return;
+    if (!current && ticketEvent.type !== 'TicketRequested') {
+      // Per-key ordering makes this a lost TicketRequested; retrying lets it arrive first.
+      throw new Error(`No projected ticket ${recordId} for ${event.type} at revision ${event.revision}`);
+    }
+    if (current && event.revision !== current.revision + 1) {
+      this.options.log?.warn({ recordId, stored: current.revision, got: event.revision }, 'revision gap in projection');
+    }
+    const ticket = evolve(current?.ticket ?? initialTicket(), ticketEvent);
+    if (ticket.status !== 'open') return;
+    const view: TicketView = { ticket, revision: event.revision };
+    await this.readModel.upsert(view);
+    // Remembered only once stored (or refused as older than what is stored): a failed
+    // write is retried by the bus and must not look done.
+    this.recent.remember(recordId, view);
   }
-  const next = evolve(current?.ticket ?? initialTicket(), ticketEvent);
-  if (next.status === 'open') await readModel.upsert({ ticket: next, revision: event.revision });
+
+  private async stateBefore(recordId: string, revision: number): Promise<TicketView | null> {
+    // Revision 0 opens the stream: there is no state before it. (A redelivered
+    // first event is refused by the guarded upsert, as the stored one is not older.)
+    if (revision === 0) return null;
+    const recent = this.recent.get(recordId);
+    if (recent && recent.revision === revision - 1) return recent;
+    return this.readModel.get(recordId);
+  }
+}
+
+/** Stateless form, for tests and one-off replays. */
+export function projectTicketEvent(readModel: TicketReadModel, message: BusMessage, log?: Log): Promise<void> {
+  return new TicketSearchProjection(readModel, { log, recentViews: 0 }).project(message);
 }
 
 export function startTicketProjection(bus: EventBus, readModel: TicketReadModel, log?: Log): Promise<BusSubscription> {
-  return bus.subscribe(QUERY_SERVICE_GROUP, (message) => projectTicketEvent(readModel, message, log));
+  const projection = new TicketSearchProjection(readModel, { log });
+  return bus.subscribe(QUERY_SERVICE_GROUP, (message) => projection.project(message));
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BusMessage } from '@support-desk/event-bus';
 import { ticketMessage } from '@support-desk/event-bus/testing';
-import { InMemoryTicketReadModel } from '@support-desk/read-model';
-import { projectTicketEvent } from './ticket-search.projection';
+import { InMemoryTicketReadModel, type TicketView } from '@support-desk/read-model';
+import { RecentViews } from './recent-views';
+import { projectTicketEvent, TicketSearchProjection } from './ticket-search.projection';
 
 function at(message: BusMessage, revision: number, recordId: string): BusMessage {
   return { ...message, event: { ...message.event, revision, data: { ...message.event.data, recordId } } };
@@ -32,5 +33,68 @@ describe('ticket search projection', () => {
     const readModel = new InMemoryTicketReadModel();
     await projectTicketEvent(readModel, at(ticketMessage('t-3', 'SomethingNew'), 0, 'r-3'));
     expect(await readModel.get('r-3')).toBeNull();
+  });
+});
+
+describe('TicketSearchProjection (with recent views)', () => {
+  /** Counts the reads the projection makes, and can fail the next write. */
+  class CountingReadModel extends InMemoryTicketReadModel {
+    reads = 0;
+    failNextWrite = false;
+    override get(recordId: string) {
+      this.reads++;
+      return super.get(recordId);
+    }
+    override upsert(view: TicketView) {
+      if (this.failNextWrite) {
+        this.failNextWrite = false;
+        return Promise.reject(new Error('read model down'));
+      }
+      return super.upsert(view);
+    }
+  }
+
+  it('writes a new ticket and its next event without reading', async () => {
+    const readModel = new CountingReadModel();
+    const projection = new TicketSearchProjection(readModel);
+    await projection.project(at(ticketMessage('t-4', 'TicketRequested'), 0, 'r-4'));
+    await projection.project(at(ticketMessage('t-4', 'TicketSynced', { zendeskTicketId: '78' }), 1, 'r-4'));
+    expect(readModel.reads).toBe(0);
+    expect(await readModel.get('r-4')).toMatchObject({ revision: 1, ticket: { sync: { status: 'SYNCED', zendeskTicketId: '78' } } });
+  });
+
+  it('a redelivered first event does not reset a ticket another consumer moved on', async () => {
+    const readModel = new CountingReadModel();
+    await projectTicketEvent(readModel, at(ticketMessage('t-5', 'TicketRequested'), 0, 'r-5'));
+    await projectTicketEvent(readModel, at(ticketMessage('t-5', 'TicketSynced', { zendeskTicketId: '79' }), 1, 'r-5'));
+    const projection = new TicketSearchProjection(readModel); // a fresh member after a rebalance
+    await projection.project(at(ticketMessage('t-5', 'TicketRequested'), 0, 'r-5'));
+    expect(await readModel.get('r-5')).toMatchObject({ revision: 1, ticket: { sync: { status: 'SYNCED' } } });
+    // Its remembered view is at revision 0, the store at 1: the next event must read, not fold onto 0.
+    await projection.project(at(ticketMessage('t-5', 'SupportFileUploaded'), 2, 'r-5'));
+    expect(await readModel.get('r-5')).toMatchObject({ revision: 2, ticket: { sync: { status: 'SYNCED', zendeskTicketId: '79' } } });
+  });
+
+  it('does not remember a view whose write failed', async () => {
+    const readModel = new CountingReadModel();
+    const projection = new TicketSearchProjection(readModel);
+    readModel.failNextWrite = true;
+    await expect(projection.project(at(ticketMessage('t-6', 'TicketRequested'), 0, 'r-6'))).rejects.toThrow(/read model down/);
+    // The bus would now redeliver TicketRequested; a TicketSynced arriving instead must not find a phantom view.
+    await expect(projection.project(at(ticketMessage('t-6', 'TicketSynced'), 1, 'r-6'))).rejects.toThrow(/No projected ticket/);
+  });
+});
+
+describe('RecentViews', () => {
+  it('keeps at most its capacity, dropping the least recently remembered', () => {
+    const views = new RecentViews(2);
+    const view = (revision: number) => ({ revision }) as TicketView;
+    views.remember('a', view(0));
+    views.remember('b', view(0));
+    views.remember('a', view(1)); // a is now the most recent
+    views.remember('c', view(0));
+    expect(views.size).toBe(2);
+    expect(views.get('b')).toBeUndefined();
+    expect(views.get('a')?.revision).toBe(1);
   });
 });

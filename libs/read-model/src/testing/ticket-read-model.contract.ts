@@ -62,6 +62,17 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
       expect((await readModel.get(ticket.recordId))?.revision).toBe(3);
     });
 
+    it('refuses a first revision over any stored one (a redelivered first event)', async () => {
+      const ticket = sampleTicket({ uuid });
+      expect(await readModel.upsert({ ticket, revision: 0 })).toBe(true);
+      expect(await readModel.upsert({ ticket: { ...ticket, subject: 'again' }, revision: 0 })).toBe(false);
+      const later = sampleTicket({ uuid });
+      await readModel.upsert({ ticket: later, revision: 2 });
+      expect(await readModel.upsert({ ticket: { ...later, subject: 'replayed' }, revision: 0 })).toBe(false);
+      expect(await readModel.get(ticket.recordId)).toEqual({ ticket, revision: 0 });
+      expect(await readModel.get(later.recordId)).toEqual({ ticket: later, revision: 2 });
+    });
+
     it('searches by every field, as an AND, forgiving case and phone punctuation', async () => {
       const a = sampleTicket({ uuid, phone: '+44 20 7946 0000', sync: { status: 'SYNCED', zendeskTicketId: '501', syncedAt: 1 } });
       const b = sampleTicket({ uuid, phone: null });
@@ -95,6 +106,17 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
       const third = await readModel.search({ uuid }, { offset: 4, limit: 2 });
       expect(first.total).toBe(5);
       expect([...first.items, ...second.items, ...third.items].map((t) => t.requestedAt - 1_700_000_000_000)).toEqual([5, 4, 3, 2, 1]);
+    });
+
+    it('counts every match whatever page is asked for', async () => {
+      for (let n = 0; n < 3; n++) await readModel.upsert({ ticket: sampleTicket({ uuid, requestedAt: 1_700_000_000_000 + n }), revision: 0 });
+      const total = async (offset: number, limit: number) => (await readModel.search({ uuid }, { offset, limit })).total;
+      expect(await total(0, 10)).toBe(3); // a first page with room to spare
+      expect(await total(0, 3)).toBe(3); // exactly full
+      expect(await total(2, 10)).toBe(3); // a last page
+      expect(await total(10, 10)).toBe(3); // past the end
+      expect(await total(0, 0)).toBe(3); // an empty page
+      expect((await readModel.search({ uuid: `${uuid}-none` }, { offset: 0, limit: 10 })).total).toBe(0);
     });
   });
 }
