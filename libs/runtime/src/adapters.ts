@@ -98,5 +98,7 @@ async function openBus(config: InfraConfig, clientId: string, log?: Log): Promis
     topic: config.KAFKA_TOPIC,
     partitions: config.KAFKA_PARTITIONS,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    // Every partition at once (a lone member owns them all), within reason for one process.
+    consumer: { partitionsConsumedConcurrently: Math.min(config.KAFKA_PARTITIONS, 16) },
   });
 }

@@ -8,6 +8,8 @@ export type GroupConsumerTuning = Partial<
 > & {
   /** How long subscribe() waits for the group join before giving up. */
   joinTimeoutMs?: number;
+  /** Partitions worked at once (default 4); more than this member owns gains nothing. */
+  partitionsConsumedConcurrently?: number;
 };
 
 export type GroupConsumerOptions = {
@@ -95,7 +97,8 @@ export class KafkaGroupConsumer implements BusSubscription {
       await this.consumer.run({
         eachBatchAutoResolve: false,
         // Partitions are worked in parallel; order only matters within one (one ticket = one key = one partition).
-        partitionsConsumedConcurrently: 4,
+        // A partition left waiting for a free slot adds its wait to every event in it.
+        partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently ?? 4,
         // Commit resolved offsets at least this often inside a long batch (kafkajs also commits after each batch).
         autoCommitInterval: 1_000,
         eachBatch: (payload) => this.eachBatch(payload),
