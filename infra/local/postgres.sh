@@ -5,7 +5,8 @@
 # every other filter (admin search, the read model's revision-guarded upsert)
 # scans the whole collection: ~100 ms per search at 3,000 tickets, growing with
 # them. On PostgreSQL the same queries take ~2 ms (measured with the mongodb
-# driver, 3,000 documents). The cluster lives under the data dir, on
+# driver, 3,000 documents; with ferretdb-gin-indexes.sql ~1.3 ms at 20,000,
+# where plain FerretDB scans: 7 ms). The cluster lives under the data dir, on
 # 127.0.0.1 only, owned by the service that uses it (ferretdb).
 # FERRETDB_BACKEND=sqlite switches back to the SQLite backend.
 
@@ -72,6 +73,9 @@ start_postgres() {
   if ! "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1; then
     "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -qc "CREATE DATABASE ferretdb" >&2
   fi
+  "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -d ferretdb -q -v ON_ERROR_STOP=1 \
+    -f "$INFRA_DIR/ferretdb-gin-indexes.sql" >/dev/null ||
+    die "postgresql: applying ferretdb-gin-indexes.sql failed"
 }
 
 stop_postgres() {

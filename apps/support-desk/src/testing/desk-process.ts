@@ -16,13 +16,16 @@ export type DeskProcess = { baseUrl: string; output: () => string; stop(): Promi
 
 /**
  * Runs `npm start` as a real process (its own process group, so SIGTERM reaches
- * node through npm and tsx) and waits until /api/health answers.
+ * node through npm and tsx) and waits until /api/health answers. On embedded
+ * defaults: server addresses the test run has (CI exports infra/local's) are
+ * dropped, unless `env` sets them.
  */
 export async function startDeskProcess(cwd: string, env: Record<string, string>): Promise<DeskProcess> {
   const port = await freePort();
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)/.test(k)));
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
     cwd,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...inherited, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@ import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } 
 import { waitBackoff } from '@support-desk/event-store';
 import type { BusMessage, BusSubscription, MessageHandler } from '../event-bus.port';
 import { decodeKafkaMessage } from './kafka-message-codec';
+import { forEachLimited, lanesByKey } from './key-lanes';
 
 export type GroupConsumerTuning = Partial<
   Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout' | 'maxWaitTimeInMs' | 'retry'>
@@ -10,6 +11,10 @@ export type GroupConsumerTuning = Partial<
   joinTimeoutMs?: number;
   /** Partitions worked at once (default 4); more than this member owns gains nothing. */
   partitionsConsumedConcurrently?: number;
+  /** Keys worked at once inside one partition (default 4); one key's messages always run in order. */
+  keysConsumedConcurrently?: number;
+  /** Messages per unit of work whose offsets are resolved together (default 100). */
+  chunkSize?: number;
 };
 
 export type GroupConsumerOptions = {
@@ -29,11 +34,11 @@ export type GroupConsumerOptions = {
 type Outcome = 'handled' | 'stopped';
 
 /**
- * One member of a consumer group. Offsets are resolved one message at a time and
- * only after the handler succeeded or the message was dead-lettered, so a crash
- * or a stop redelivers whatever was in flight (at-least-once). Failures are
- * retried here, in-process, so the next message of the same partition (and key)
- * waits: per-key order holds even through retries.
+ * One member of a consumer group. Offsets are resolved only after the handler
+ * succeeded or the message was dead-lettered, so a crash or a stop redelivers
+ * whatever was in flight (at-least-once). Failures are retried here, in-process,
+ * so the next message of the same key waits: per-key order holds even through
+ * retries.
  */
 export class KafkaGroupConsumer implements BusSubscription {
   private readonly consumer: Consumer;
@@ -110,13 +115,33 @@ export class KafkaGroupConsumer implements BusSubscription {
     }
   }
 
+  /**
+   * Works a fetched batch in chunks. Inside a chunk, messages are laned by key: one
+   * key's messages run in order, different keys (tickets) side by side, so one slow
+   * write does not hold every ticket behind it in the partition. A chunk's offsets
+   * are resolved only when all of it is done, so a crash or a rebalance redelivers
+   * the chunk (at-least-once; handlers are idempotent).
+   */
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
+    const { keysConsumedConcurrently = 4, chunkSize = 100 } = this.options.tuning;
+    for (let start = 0; start < batch.messages.length; start += chunkSize) {
+      const chunk = batch.messages.slice(start, start + chunkSize);
+      let halted = false;
       // Stale: a rebalance moved this partition; its new owner starts from the committed offset.
-      if (this.stopped || !isRunning() || isStale()) return;
-      const outcome = await this.process(message, batch.partition, heartbeat);
-      if (outcome === 'stopped') return;
-      resolveOffset(message.offset);
+      const mayGoOn = () => !halted && !this.stopped && isRunning() && !isStale();
+      await forEachLimited(lanesByKey(chunk), keysConsumedConcurrently, async (lane) => {
+        for (const message of lane) {
+          if (!mayGoOn()) return;
+          try {
+            if ((await this.process(message, batch.partition, heartbeat)) === 'stopped') halted = true;
+          } catch (error) {
+            halted = true; // e.g. a rebalance seen by heartbeat(): the other lanes stop too
+            throw error;
+          }
+        }
+      });
+      if (!mayGoOn()) return;
+      resolveOffset(chunk[chunk.length - 1]!.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();
     }

@@ -101,6 +101,21 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
       expect(seen).toEqual(sent.map((m) => m.event.revision));
     });
 
+    it('keeps every key in order when keys interleave and handlers take varying time', async () => {
+      const seen = new Map<string, number[]>();
+      const keys = ['k-a', 'k-b', 'k-c'];
+      const sent = Array.from({ length: 40 }, (_, i) => ticketMessage(keys[i % keys.length]!, 'TicketSynced'));
+      const slow = new Set(sent.filter((_, i) => i % 2 === 0).map((m) => m.event.id));
+      await bus.subscribe(group('interleaved'), async (m) => {
+        // Every other message is slow: run side by side, a key's next message would overtake it.
+        await new Promise((r) => setTimeout(r, slow.has(m.event.id) ? 10 : 0));
+        seen.set(m.key, [...(seen.get(m.key) ?? []), m.event.revision]);
+      });
+      await bus.publish(sent);
+      await waitFor(() => [...seen.values()].reduce((n, l) => n + l.length, 0) >= sent.length, 30_000);
+      for (const key of keys) expect(seen.get(key)).toEqual(sent.filter((m) => m.key === key).map((m) => m.event.revision));
+    });
+
     it('redelivers a message whose handler failed, before the next message of its key', async () => {
       const seen: string[] = [];
       let failures = 0;

@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
-import { afterAll } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { describeWithRealServer, findMongo, runId } from '@support-desk/service-kit/testing';
-import { ticketReadModelContract } from '../testing';
+import { sampleTicket, ticketReadModelContract } from '../testing';
 import { MongoTicketReadModel } from './mongo-ticket-read-model';
 
 // One database per run, dropped at the end: reruns never see each other's tickets.
@@ -11,6 +11,29 @@ describeWithRealServer('MongoTicketReadModel', await findMongo(), (endpoint) => 
   ticketReadModelContract('mongodb', async () => ({
     readModel: await MongoTicketReadModel.connect({ url: endpoint().url, database }),
   }));
+
+  // infra/local's FerretDB stores in PostgreSQL, whose btree indexes cannot answer the
+  // `@>` filters FerretDB sends; ferretdb-gin-indexes.sql adds GIN indexes that can.
+  // Without them every search and write scans the whole collection.
+  it('searches through an index on FerretDB over PostgreSQL, not by scanning', async (ctx) => {
+    const client = new MongoClient(endpoint().url, { serverSelectionTimeoutMS: 5_000 });
+    try {
+      const buildInfo = await client.db('admin').command({ buildInfo: 1 });
+      const readModel = await MongoTicketReadModel.connect({ url: endpoint().url, database });
+      const tickets = Array.from({ length: 1000 }, () => sampleTicket({}));
+      await Promise.all(tickets.map((ticket) => readModel.upsert({ ticket, revision: 0 })));
+      await readModel.close();
+      const explain = await client.db(database).command({ explain: { find: 'tickets', filter: { ticketId: { $eq: tickets[7]!.ticketId } } } });
+      const plan = JSON.stringify(explain.queryPlanner ?? {});
+      if (!buildInfo.ferretdbVersion || !plan.includes('"Node Type"')) {
+        console.warn(`skipped: ${endpoint().url} is not FerretDB over PostgreSQL (no PostgreSQL plan to check)`);
+        return ctx.skip();
+      }
+      expect(plan).not.toContain('Seq Scan');
+    } finally {
+      await client.close();
+    }
+  });
 
   afterAll(async () => {
     const client = new MongoClient(endpoint().url, { serverSelectionTimeoutMS: 5_000 });

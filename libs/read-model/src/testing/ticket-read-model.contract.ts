@@ -73,6 +73,14 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
       expect(await readModel.get(later.recordId)).toEqual({ ticket: later, revision: 2 });
     });
 
+    it('stores concurrent first revisions each once, refusing the duplicates among them', async () => {
+      const tickets = Array.from({ length: 12 }, () => sampleTicket({ uuid }));
+      const asked = [...tickets, ...tickets.slice(0, 4)]; // four asked twice, as a redelivery racing the first
+      const written = await Promise.all(asked.map((ticket) => readModel.upsert({ ticket, revision: 0 })));
+      for (const t of tickets) expect(asked.filter((a, i) => a === t && written[i])).toHaveLength(1);
+      for (const t of tickets) expect(await readModel.get(t.recordId)).toEqual({ ticket: t, revision: 0 });
+    });
+
     it('searches by every field, as an AND, forgiving case and phone punctuation', async () => {
       const a = sampleTicket({ uuid, phone: '+44 20 7946 0000', sync: { status: 'SYNCED', zendeskTicketId: '501', syncedAt: 1 } });
       const b = sampleTicket({ uuid, phone: null });
