@@ -36,14 +36,14 @@ export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void
   throw new Error(`${url} not healthy within ${timeoutMs} ms`);
 }
 
-/** `npm start`'s entry as one node process (no npm/tsx wrapper, so its pid is the server's). */
+/** `npm start`'s command without npm around it, so its pid is the server's. */
 export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-bench-'));
   const port = await freePort();
   const adminToken = 'bench-admin-token';
   // Embedded means embedded: drop server addresses a caller may have exported for the stack target.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)/.test(k)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/support-desk/src/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', 'apps/support-desk/src/main.ts'], {
     cwd: repoRoot,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -94,6 +94,26 @@ export async function stackTarget(maxLogBytes: string): Promise<Target> {
     async close() {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
+      await dropRunData(mongo.toString(), env.KAFKA_BROKERS!, `support-desk.${run}`);
     },
   };
+}
+
+/** Leaves the shared servers as found: each run's database and topics would otherwise pile up. */
+async function dropRunData(mongoUrl: string, brokers: string, topic: string): Promise<void> {
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] });
+  } finally {
+    await admin.disconnect();
+  }
 }

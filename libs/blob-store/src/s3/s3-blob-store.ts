@@ -8,9 +8,9 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { assertValidKey, BlobTooLargeError, type BlobInfo, type BlobStore, type PutOptions } from '../blob-store.port';
 import { SizeLimit } from '../size-limit';
+import { streamUpload } from './s3-stream-upload';
 
 export type S3BlobStoreOptions = {
   bucket: string;
@@ -24,13 +24,11 @@ export type S3BlobStoreOptions = {
   keyPrefix?: string;
 };
 
-const MiB = 1024 * 1024;
-
 /**
- * Blobs as S3 objects. Uploads stream through lib-storage in 5 MiB parts, one in
- * flight, so memory stays flat whatever the file size; a failed upload is aborted,
- * which leaves neither an object nor orphaned multipart parts, and never touches an
- * object already under the key (S3 replaces an object only when a PUT completes).
+ * Blobs as S3 objects. Uploads stream in 5 MiB parts through one reused buffer
+ * (s3-stream-upload.ts), so memory stays flat whatever the file size; a failed
+ * upload is aborted, which leaves neither an object nor orphaned multipart parts,
+ * and never touches an object already under the key.
  */
 export class S3BlobStore implements BlobStore {
   private readonly s3: S3Client;
@@ -75,20 +73,11 @@ export class S3BlobStore implements BlobStore {
     // pipeline, not pipe: a source error, or a source that just stops (client gone),
     // destroys the limit stream the upload reads, so the upload fails instead of
     // waiting forever; an oversize error from the limit stops reading the source.
-    pipeline(body, limit, () => undefined); // the outcome is reported by upload.done()
-    const upload = new Upload({
-      client: this.s3,
-      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: limit, ContentType: options.contentType },
-      // S3's minimum part size, one part in flight: memory stays near 2 parts whatever the file size.
-      partSize: 5 * MiB,
-      queueSize: 1,
-      leavePartsOnError: false,
-    });
+    pipeline(body, limit, () => undefined); // the outcome is reported by streamUpload
     try {
-      await upload.done();
+      await streamUpload(this.s3, { Bucket: this.bucket, Key: this.objectKey(key), ContentType: options.contentType }, limit, options.maxBytes);
     } catch (error) {
       limit.destroy(); // and so, through pipeline, the source
-      await upload.abort().catch(() => undefined); // done() already aborts multipart uploads; this covers the rest
       throw findTooLarge(error) ?? error;
     }
     return { key, size: limit.bytes, contentType: options.contentType };
@@ -138,7 +127,7 @@ function isNotFound(error: unknown): boolean {
   return error.name === 'NotFound' || error.name === 'NoSuchKey' || error.name === 'NoSuchBucket' || error.$metadata.httpStatusCode === 404;
 }
 
-/** lib-storage may wrap the stream's error; dig the size error out so callers can map it to 413. */
+/** The size error may arrive wrapped (as a stream error's cause); dig it out so callers can map it to 413. */
 function findTooLarge(error: unknown): BlobTooLargeError | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof BlobTooLargeError) return e;
