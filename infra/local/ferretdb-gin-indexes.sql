@@ -28,7 +28,9 @@ BEGIN
     RETURN;
   END IF;
   EXECUTE format(
-    'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L) jsonb_path_ops)',
+    -- fastupdate off: each write updates the index itself, instead of a pending list
+    -- that a later, unlucky write flushes (a latency spike of its own).
+    'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L) jsonb_path_ops) WITH (fastupdate = off)',
     left(split_part(tbl::text, '.', 2), 40) || '_' || left(md5(field), 8) || '_gin',
     tbl,
     field
