@@ -31,7 +31,16 @@ launch() {
     echo "=== $(date -u +%FT%TZ) start.sh: $*"
   } >>"$logf"
   setsid "$@" >>"$logf" 2>&1 </dev/null &
-  echo $! >"$(pid_file "$svc")"
+  local pid=$! i
+  echo "$pid" >"$(pid_file "$svc")"
+  # Until the forked shell has exec'd the server, /proc/<pid>/cmdline is this
+  # script's, and running_pid (which checks the command line) would take the
+  # starting server for dead; seen once on a busy machine. Wait for the exec.
+  for ((i = 0; i < 100; i++)); do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(cmd_marker "$svc")" && break
+    [[ -d "/proc/$pid" ]] || break
+    sleep 0.05
+  done
 }
 
 # Readiness checks: each must prove the protocol works, not just the socket.
