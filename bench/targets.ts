@@ -69,7 +69,8 @@ export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
  * first). Its own topic, database and key prefix, so nothing else is disturbed.
  */
 export async function stackTarget(maxLogBytes: string): Promise<Target> {
-  const { Stack } = await import('@support-desk/local-stack');
+  const { Stack, STACK_SERVICES } = await import('@support-desk/local-stack');
+  const { freeConsecutivePorts } = await import('@support-desk/local-stack/free-ports');
   const env = process.env;
   const missing = ['KAFKA_BROKERS', 'MONGODB_URL', 'S3_ENDPOINT', 'S3_BUCKET'].filter((k) => !env[k]);
   if (missing.length) throw new Error(`stack target needs ${missing.join(', ')}: run eval "$(infra/local/start.sh)" first`);
@@ -78,9 +79,8 @@ export async function stackTarget(maxLogBytes: string): Promise<Target> {
   const mongo = new URL(env.MONGODB_URL!);
   mongo.pathname = `/supportdesk_${run}`;
   const adminToken = 'bench-admin-token';
-  const basePort = await freePort();
   const stack = new Stack({
-    basePort: 30_000 + (basePort % 20_000),
+    basePort: await freeConsecutivePorts(STACK_SERVICES.length),
     dataDir: join(dir, 'data'),
     logDir: join(dir, 'logs'),
     env: { KAFKA_TOPIC: `support-desk.${run}`, MONGODB_URL: mongo.toString(), S3_KEY_PREFIX: `${run}/`, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },

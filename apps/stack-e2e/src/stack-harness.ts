@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '@support-desk/service-kit';
-import { Stack } from '@support-desk/local-stack';
+import { Stack, STACK_SERVICES } from '@support-desk/local-stack';
+import { freeConsecutivePorts } from '@support-desk/local-stack/free-ports';
 
 /**
  * Stack mode for a test run, on the servers `infra/local/start.sh` exported
@@ -30,24 +30,6 @@ export const skipReason = missingInfra.length
 
 export type StackRun = { stack: Stack; adminToken: string; topic: string; run: string; close(): Promise<void> };
 
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** Six consecutive free ports (gateway, four services, relay). */
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => portFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no six consecutive free ports found');
-}
-
 export async function startStackRun(extraEnv: Record<string, string> = {}): Promise<StackRun> {
   const run = randomUUID().slice(0, 8);
   const dir = mkdtempSync(join(tmpdir(), `support-desk-stack-${run}-`));
@@ -56,7 +38,7 @@ export async function startStackRun(extraEnv: Record<string, string> = {}): Prom
   mongo.pathname = `/supportdesk_e2e_${run}`;
   const adminToken = `stack-e2e-${run}`;
   const stack = new Stack({
-    basePort: await freeBasePort(),
+    basePort: await freeConsecutivePorts(STACK_SERVICES.length),
     dataDir: join(dir, 'data'),
     logDir: join(dir, 'logs'),
     env: {
