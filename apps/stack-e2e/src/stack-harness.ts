@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '@support-desk/service-kit';
+import { eventually as eventuallyIn } from '@support-desk/service-kit/testing';
 import { Stack, STACK_SERVICES } from '@support-desk/local-stack';
 import { freeConsecutivePorts } from '@support-desk/local-stack/free-ports';
 
@@ -109,14 +110,5 @@ export function apiClient(baseUrl: string, adminToken: string) {
   };
 }
 
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  }
-}
+/** Across processes and Kafka: more time and slower polls than in-process tests. */
+export const eventually = <T>(fn: () => Promise<T>, timeoutMs = 20_000, everyMs = 100) => eventuallyIn(fn, timeoutMs, everyMs);

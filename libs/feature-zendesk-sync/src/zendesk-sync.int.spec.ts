@@ -29,6 +29,21 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): P
   }
 }
 
+/** A store that fails ("the process dies") at the first TicketSynced; `crash` resolves then. */
+function dyingAtTicketSynced(tickets: TicketStore): { dying: TicketStore; crash: Promise<void> } {
+  let crashed!: () => void;
+  const crash = new Promise<void>((resolve) => (crashed = resolve));
+  const dying = Object.create(tickets) as TicketStore;
+  dying.handle = async (recordId: string, command: TicketCommand) => {
+    if (command.type === 'RecordTicketSynced') {
+      crashed();
+      throw new Error('simulated crash');
+    }
+    return tickets.handle(recordId, command);
+  };
+  return { dying, crash };
+}
+
 describe('zendesk-sync against a fake Zendesk', () => {
   let zendesk: FakeZendesk;
   let store: SqliteEventStore;
@@ -163,17 +178,8 @@ describe('zendesk-sync against a fake Zendesk', () => {
   });
 
   it('survives a crash between Zendesk\'s 201 and our TicketSynced: the restart creates no duplicate', async () => {
-    let crashed!: () => void;
-    const crash = new Promise<void>((resolve) => (crashed = resolve));
     // The process "dies" right after Zendesk answered 201: TicketSynced is never written.
-    const dying = Object.create(tickets) as TicketStore;
-    dying.handle = async (recordId: string, command: TicketCommand) => {
-      if (command.type === 'RecordTicketSynced') {
-        crashed();
-        throw new Error('simulated crash');
-      }
-      return tickets.handle(recordId, command);
-    };
+    const { dying, crash } = dyingAtTicketSynced(tickets);
     pipeline = await startPipeline({ store: dying });
     const { ticketId, recordId } = await requestTicket();
     await crash;
@@ -190,16 +196,7 @@ describe('zendesk-sync against a fake Zendesk', () => {
   });
 
   it('looks the ticket up by external_id when the retry comes after the 2-hour idempotency window', async () => {
-    const dying = Object.create(tickets) as TicketStore;
-    let crashed!: () => void;
-    const crash = new Promise<void>((resolve) => (crashed = resolve));
-    dying.handle = async (recordId: string, command: TicketCommand) => {
-      if (command.type === 'RecordTicketSynced') {
-        crashed();
-        throw new Error('simulated crash');
-      }
-      return tickets.handle(recordId, command);
-    };
+    const { dying, crash } = dyingAtTicketSynced(tickets);
     pipeline = await startPipeline({ store: dying });
     const { ticketId, recordId } = await requestTicket();
     await crash;

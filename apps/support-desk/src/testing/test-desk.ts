@@ -97,15 +97,4 @@ export async function createTicket(app: FastifyInstance, body: Record<string, un
   return app.inject({ method: 'POST', url: '/api/user/log/message', payload: body, headers });
 }
 
-/** Retries an assertion until it passes: the read model follows the event store asynchronously. */
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
+export { eventually } from '@support-desk/service-kit/testing';

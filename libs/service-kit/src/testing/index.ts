@@ -1,0 +1,2 @@
+export * from './real-servers';
+export { eventually } from './eventually';
