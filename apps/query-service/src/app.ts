@@ -1,6 +1,6 @@
 import type { BusSubscription } from '@support-desk/event-bus';
 import { searchTicketsRoute, startTicketProjection } from '@support-desk/feature-query';
-import { createAppFor, relayFor, type RunningService, type ServiceContext } from '@support-desk/runtime';
+import { createAppFor, relayFor, type RunningService, type ServiceContext } from '@support-desk/composition-root';
 
 /** query-service: projects ticket events into the read model and serves admin search. */
 export async function buildQueryService(ctx: ServiceContext): Promise<RunningService> {

@@ -1,4 +1,4 @@
-import { createAppFor, relayFor, type RunningService, type ServiceContext } from '@support-desk/runtime';
+import { createAppFor, relayFor, type RunningService, type ServiceContext } from '@support-desk/composition-root';
 
 /**
  * relay: tails the event store from its checkpoint and publishes to the bus

@@ -3,8 +3,8 @@ import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
 import { searchTicketsRoute, startTicketProjection } from '@support-desk/feature-query';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/runtime';
-import { TicketStore } from '@support-desk/ticket-store';
+import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/composition-root';
+import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
  * All four services in one process on one port: intake-api, file-service and
@@ -14,7 +14,7 @@ import { TicketStore } from '@support-desk/ticket-store';
 export async function buildSupportDesk(ctx: ServiceContext): Promise<RunningService> {
   const { adapters, links, limits, config } = ctx;
   const app = await createAppFor('support-desk', ctx);
-  const tickets = new TicketStore(adapters.eventStore);
+  const tickets = new TicketCommandHandler(adapters.eventStore);
   const adminGuard = ctx.adminGuard();
   await app.register(createTicketRoute({ tickets, blobs: adapters.blobs, links }));
   await app.register(filesPlugin({ tickets, blobs: adapters.blobs, links, limits, adminGuard }));

@@ -1,4 +1,4 @@
-import { runService } from '@support-desk/runtime';
+import { runService } from '@support-desk/composition-root';
 import { buildSupportDesk } from './app';
 
 // `npm start`: the whole API on one port, on embedded adapters under DATA_DIR.

@@ -1,7 +1,7 @@
 import type { BusSubscription } from '@support-desk/event-bus';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/runtime';
-import { TicketStore } from '@support-desk/ticket-store';
+import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/composition-root';
+import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
  * zendesk-sync: mirrors ticket events into Zendesk, serves the Zendesk webhook
@@ -10,7 +10,7 @@ import { TicketStore } from '@support-desk/ticket-store';
 export async function buildZendeskSync(ctx: ServiceContext): Promise<RunningService> {
   const { adapters, config, links } = ctx;
   const app = await createAppFor('zendesk-sync', ctx);
-  const tickets = new TicketStore(adapters.eventStore);
+  const tickets = new TicketCommandHandler(adapters.eventStore);
   const settings = zendeskSettings(config);
   const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log }) : undefined;
   await app.register(

@@ -1,4 +1,4 @@
-import { runService } from '@support-desk/runtime';
+import { runService } from '@support-desk/composition-root';
 import { buildZendeskSync } from './app';
 
 await runService('zendesk-sync', 3004, buildZendeskSync);

@@ -22,10 +22,10 @@ import {
   type FileLinks,
   type OpenTicket,
 } from '@support-desk/ticket-domain';
-import type { TicketStore } from '@support-desk/ticket-store';
+import type { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 export type IntakeDeps = {
-  tickets: TicketStore;
+  tickets: TicketCommandHandler;
   /** Read-only use: images named in a ticket must have been uploaded. */
   blobs: BlobStore;
   links: FileLinks;

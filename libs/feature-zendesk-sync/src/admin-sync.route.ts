@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorEnvelopeSchema, ok, zendeskSyncParamsSchema, zendeskSyncResponseSchema } from '@support-desk/contracts';
 import { AppError, type AdminGuard } from '@support-desk/service-kit';
 import { recordIdForTicket, toSupportRecord, type FileLinks } from '@support-desk/ticket-domain';
-import type { TicketStore } from '@support-desk/ticket-store';
+import type { TicketCommandHandler } from '@support-desk/ticket-commands';
 import type { TicketSyncer } from './ticket-syncer';
 
-export type AdminSyncDeps = { tickets: TicketStore; syncer: TicketSyncer | undefined; links: FileLinks; adminGuard: AdminGuard };
+export type AdminSyncDeps = { tickets: TicketCommandHandler; syncer: TicketSyncer | undefined; links: FileLinks; adminGuard: AdminGuard };
 
 /**
  * POST /api/admin/zendesk/sync/{ticketId}: sync one ticket now (after a

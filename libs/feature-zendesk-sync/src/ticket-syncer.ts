@@ -1,7 +1,7 @@
 import type { BlobStore } from '@support-desk/blob-store';
 import { SUPPORT_FILE_TYPES, type ZendeskFileMode } from '@support-desk/contracts';
 import type { FileLinks, OpenTicket } from '@support-desk/ticket-domain';
-import type { TicketStore } from '@support-desk/ticket-store';
+import type { TicketCommandHandler } from '@support-desk/ticket-commands';
 import { systemClock, type Clock } from './clock';
 import { RateLimiter } from './rate-limiter';
 import { withRetries, type RetryPolicy } from './retry-policy';
@@ -18,7 +18,7 @@ type Log = {
 };
 
 export type TicketSyncerDeps = {
-  tickets: TicketStore;
+  tickets: TicketCommandHandler;
   blobs: BlobStore;
   links: FileLinks;
   settings: ZendeskSettings;

@@ -3,12 +3,12 @@ import { errorEnvelopeSchema, ok, uuidParam, zendeskWebhookBodySchema, zendeskWe
 import type { TicketReadModel } from '@support-desk/read-model';
 import { AppError } from '@support-desk/service-kit';
 import { recordIdForTicket } from '@support-desk/ticket-domain';
-import type { TicketStore } from '@support-desk/ticket-store';
+import type { TicketCommandHandler } from '@support-desk/ticket-commands';
 import { verifyZendeskWebhook } from './webhook-signature';
 import type { ZendeskWebhookSettings } from './zendesk-settings';
 
 export type WebhookDeps = {
-  tickets: TicketStore;
+  tickets: TicketCommandHandler;
   /** Finds a ticket by its Zendesk id when the delivery has no external_id. */
   readModel?: TicketReadModel;
   webhook: ZendeskWebhookSettings;

@@ -8,7 +8,7 @@ import { TICKET_STREAM_PREFIX, ticketStreamId } from '@support-desk/contracts';
 import { InProcessEventBus, Relay } from '@support-desk/event-bus';
 import { SqliteCheckpointStore, SqliteEventStore } from '@support-desk/event-store';
 import { recordIdForTicket, type FileLinks, type OpenTicket, type TicketCommand } from '@support-desk/ticket-domain';
-import { TicketStore } from '@support-desk/ticket-store';
+import { TicketCommandHandler } from '@support-desk/ticket-commands';
 import { systemClock, type Clock } from './clock';
 import { FakeZendesk } from './testing/fake-zendesk-server';
 import { startZendeskSync } from './ticket-sync.worker';
@@ -30,10 +30,10 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): P
 }
 
 /** A store that fails ("the process dies") at the first TicketSynced; `crash` resolves then. */
-function dyingAtTicketSynced(tickets: TicketStore): { dying: TicketStore; crash: Promise<void> } {
+function dyingAtTicketSynced(tickets: TicketCommandHandler): { dying: TicketCommandHandler; crash: Promise<void> } {
   let crashed!: () => void;
   const crash = new Promise<void>((resolve) => (crashed = resolve));
-  const dying = Object.create(tickets) as TicketStore;
+  const dying = Object.create(tickets) as TicketCommandHandler;
   dying.handle = async (recordId: string, command: TicketCommand) => {
     if (command.type === 'RecordTicketSynced') {
       crashed();
@@ -47,7 +47,7 @@ function dyingAtTicketSynced(tickets: TicketStore): { dying: TicketStore; crash:
 describe('zendesk-sync against a fake Zendesk', () => {
   let zendesk: FakeZendesk;
   let store: SqliteEventStore;
-  let tickets: TicketStore;
+  let tickets: TicketCommandHandler;
   let blobs: FilesystemBlobStore;
   let dir: string;
   let pipeline: Pipeline | undefined;
@@ -66,7 +66,7 @@ describe('zendesk-sync against a fake Zendesk', () => {
   });
 
   /** Worker + its own bus + relay under 'relay-zendesk-sync', as the apps wire it. */
-  async function startPipeline(options: { clock?: Clock; store?: TicketStore } = {}): Promise<Pipeline> {
+  async function startPipeline(options: { clock?: Clock; store?: TicketCommandHandler } = {}): Promise<Pipeline> {
     const bus = new InProcessEventBus({ retryBaseMs: 10 });
     const syncer = new TicketSyncer({ tickets: options.store ?? tickets, blobs, links, settings: settings(), log: quiet, clock: options.clock });
     const worker = await startZendeskSync(bus, syncer, quiet);
@@ -117,7 +117,7 @@ describe('zendesk-sync against a fake Zendesk', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'zendesk-sync-'));
     store = new SqliteEventStore(':memory:', { pollIntervalMs: 20 });
-    tickets = new TicketStore(store);
+    tickets = new TicketCommandHandler(store);
     blobs = new FilesystemBlobStore(join(dir, 'blobs'));
     zendesk.clearFaults();
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { fileLinks, openAdapters, runtimeConfigSchema, type Adapters, type ServiceContext } from '@support-desk/runtime';
+import { fileLinks, openAdapters, serviceConfigSchema, type Adapters, type ServiceContext } from '@support-desk/composition-root';
 import { adminGuard, parseConfig, toUploadLimits } from '@support-desk/service-kit';
 import { buildSupportDesk } from '../app';
 
@@ -19,7 +19,7 @@ export type TestDesk = {
 /** The whole system in-process on embedded adapters in a temp dir; drive it with app.inject(). */
 export async function startTestDesk(env: Record<string, string> = {}): Promise<TestDesk> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-test-'));
-  const config = parseConfig(runtimeConfigSchema(0), { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: BASE_URL, ...env });
+  const config = parseConfig(serviceConfigSchema(0), { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: BASE_URL, ...env });
   const adapters = await openAdapters(config, 'test-desk');
   const ctx: ServiceContext = {
     config,

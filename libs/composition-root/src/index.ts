@@ -1,4 +1,4 @@
-export * from './runtime-config';
+export * from './service-config';
 export * from './zendesk-config';
 export * from './infra-config';
 export * from './adapters';

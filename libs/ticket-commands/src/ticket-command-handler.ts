@@ -3,7 +3,7 @@ import { handleCommand, type EventStore, type JsonObject, type RecordedEvent } f
 import { foldTicket, ticketDecider, toTicketEvent, type Ticket, type TicketCommand } from '@support-desk/ticket-domain';
 
 /** The ticket aggregate over the EventStore port: what every writer of tickets shares. */
-export class TicketStore {
+export class TicketCommandHandler {
   constructor(private readonly store: EventStore) {}
 
   /** The ticket and the recorded events it was folded from ([] and status 'none' when unknown). */

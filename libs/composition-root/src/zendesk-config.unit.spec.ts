@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '@support-desk/service-kit';
-import { runtimeConfigSchema } from './runtime-config';
+import { serviceConfigSchema } from './service-config';
 import { zendeskConfigured, zendeskSettings, zendeskWebhookSettings } from './zendesk-config';
 
-const parse = (env: Record<string, string>) => parseConfig(runtimeConfigSchema(0), env);
+const parse = (env: Record<string, string>) => parseConfig(serviceConfigSchema(0), env);
 const problems = (env: Record<string, string>) => {
   try {
     parse(env);

@@ -7,7 +7,7 @@ import { checkZendeskConfig, zendeskConfigSchema } from './zendesk-config';
  * The settings of every entry point (see README "Configuration"). Services parse
  * this once in main.ts; defaults run the whole system on embedded adapters.
  */
-export const runtimeConfigSchema = (defaultPort: number) =>
+export const serviceConfigSchema = (defaultPort: number) =>
   httpConfigSchema(defaultPort)
     .extend(uploadLimitsSchema.shape)
     .extend(infraConfigSchema.shape)
@@ -18,4 +18,4 @@ export const runtimeConfigSchema = (defaultPort: number) =>
     // Keep this last: zod refuses .extend() after a refinement (use .safeExtend() to add fields later).
     .superRefine(checkZendeskConfig);
 
-export type RuntimeConfig = z.output<ReturnType<typeof runtimeConfigSchema>>;
+export type ServiceConfig = z.output<ReturnType<typeof serviceConfigSchema>>;

@@ -4,7 +4,7 @@ import type { FileLinks } from '@support-desk/ticket-domain';
 import { resolveAdminTokens } from './admin-tokens';
 import { openAdapters, type Adapters } from './adapters';
 import { fileLinks } from './file-links';
-import { runtimeConfigSchema, type RuntimeConfig } from './runtime-config';
+import { serviceConfigSchema, type ServiceConfig } from './service-config';
 
 /** Stable domain codes → HTTP, given once to every app's error handler. */
 export const ERROR_CODE_STATUSES: Record<string, number> = {
@@ -16,7 +16,7 @@ export const ERROR_CODE_STATUSES: Record<string, number> = {
 };
 
 export type ServiceContext = {
-  config: RuntimeConfig;
+  config: ServiceConfig;
   adapters: Adapters;
   links: FileLinks;
   limits: UploadLimits;
@@ -38,9 +38,9 @@ export type RunningService = {
  * with a message that names it.
  */
 export async function runService(name: string, defaultPort: number, build: (ctx: ServiceContext) => Promise<RunningService>): Promise<void> {
-  let config: RuntimeConfig;
+  let config: ServiceConfig;
   try {
-    config = parseConfig(runtimeConfigSchema(defaultPort));
+    config = parseConfig(serviceConfigSchema(defaultPort));
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${name}: ${error.message}`);

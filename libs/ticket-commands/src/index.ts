@@ -1,0 +1,1 @@
+export { TicketCommandHandler } from './ticket-command-handler';

@@ -1,1 +1,0 @@
-export { TicketStore } from './ticket-store';
