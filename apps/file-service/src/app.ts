@@ -1,11 +1,16 @@
 import { filesPlugin } from '@support-desk/feature-files';
-import { createAppFor, type RunningService, type ServiceContext } from '@support-desk/composition-root';
+import { createAppFor, defineService } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /** file-service: image and support-file uploads (streamed to the blob store) and admin downloads. */
-export async function buildFileService(ctx: ServiceContext): Promise<RunningService> {
-  const app = await createAppFor('file-service', ctx);
-  const { adapters, links, limits } = ctx;
-  await app.register(filesPlugin({ tickets: new TicketCommandHandler(adapters.eventStore), blobs: adapters.blobs, links, limits, adminGuard: ctx.adminGuard() }));
-  return { app };
-}
+export const fileService = defineService({
+  name: 'file-service',
+  defaultPort: 3002,
+  ports: ['eventStore', 'blobs'],
+  async build(ctx) {
+    const app = await createAppFor('file-service', ctx);
+    const { adapters, links, limits } = ctx;
+    await app.register(filesPlugin({ tickets: new TicketCommandHandler(adapters.eventStore), blobs: adapters.blobs, links, limits, adminGuard: ctx.adminGuard() }));
+    return { app };
+  },
+});

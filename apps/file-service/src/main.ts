@@ -1,4 +1,4 @@
 import { runService } from '@support-desk/composition-root';
-import { buildFileService } from './app';
+import { fileService } from './app';
 
-await runService('file-service', 3002, buildFileService);
+await runService(fileService);

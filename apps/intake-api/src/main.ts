@@ -1,4 +1,4 @@
 import { runService } from '@support-desk/composition-root';
-import { buildIntakeApi } from './app';
+import { intakeApi } from './app';
 
-await runService('intake-api', 3001, buildIntakeApi);
+await runService(intakeApi);

@@ -1,4 +1,4 @@
 import { runService } from '@support-desk/composition-root';
-import { buildQueryService } from './app';
+import { queryService } from './app';
 
-await runService('query-service', 3003, buildQueryService);
+await runService(queryService);

@@ -1,15 +1,20 @@
-import { createAppFor, relayFor, type RunningService, type ServiceContext } from '@support-desk/composition-root';
+import { createAppFor, defineService, relayFor } from '@support-desk/composition-root';
 
 /**
  * relay: tails the event store from its checkpoint and publishes to the bus
  * (Kafka in stack mode). Its HTTP side is only /api/health.
  */
-export async function buildRelay(ctx: ServiceContext): Promise<RunningService> {
-  const app = await createAppFor('relay', ctx);
-  const relay = relayFor('relay', ctx, app);
-  return {
-    app,
-    start: () => relay.start(),
-    stop: () => relay.stop(),
-  };
-}
+export const relayService = defineService({
+  name: 'relay',
+  defaultPort: 3005,
+  ports: ['eventStore', 'bus'],
+  async build(ctx) {
+    const app = await createAppFor('relay', ctx);
+    const relay = relayFor('relay', ctx.adapters, ctx.adapters.bus, app);
+    return {
+      app,
+      start: () => relay.start(),
+      stop: () => relay.stop(),
+    };
+  },
+});

@@ -1,4 +1,4 @@
 import { runService } from '@support-desk/composition-root';
-import { buildRelay } from './app';
+import { relayService } from './app';
 
-await runService('relay', 3005, buildRelay);
+await runService(relayService);

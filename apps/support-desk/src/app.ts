@@ -3,7 +3,7 @@ import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
 import { searchTicketsRoute, startTicketProjection } from '@support-desk/feature-query';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/composition-root';
+import { createAppFor, defineService, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
@@ -11,7 +11,15 @@ import { TicketCommandHandler } from '@support-desk/ticket-commands';
  * query-service routes, the relay (event store → bus) and both consumers.
  * The flow is the one of stack mode, only the adapters are embedded.
  */
-export async function buildSupportDesk(ctx: ServiceContext): Promise<RunningService> {
+export const supportDesk = defineService({
+  name: 'support-desk',
+  defaultPort: 3000,
+  ports: ['eventStore', 'bus', 'readModel', 'blobs'],
+  zendesk: true,
+  build: buildSupportDesk,
+});
+
+async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'readModel' | 'blobs', true>): Promise<RunningService> {
   const { adapters, links, limits, config } = ctx;
   const app = await createAppFor('support-desk', ctx);
   const tickets = new TicketCommandHandler(adapters.eventStore);
@@ -25,13 +33,13 @@ export async function buildSupportDesk(ctx: ServiceContext): Promise<RunningServ
   await app.register(zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard, webhook: zendeskWebhookSettings(config) }));
   // The in-process bus's publish waits for every group: a slow Zendesk must not hold up search.
   // So zendesk-sync gets its own bus and relay, under its own checkpoint, which stays put while sync is off.
-  const zendeskBus = adapters.localBus
+  const zendeskBus = adapters.localFeed
     ? new InProcessEventBus({ onDeadLetter: (dl) => app.log.error({ group: dl.group, eventId: dl.message.event.id, error: dl.error }, 'message dead-lettered') })
     : adapters.bus;
-  const zendeskRelay = syncer && adapters.localBus ? relayFor('relay-zendesk-sync', ctx, app, zendeskBus) : undefined;
+  const zendeskRelay = syncer && adapters.localFeed ? relayFor('relay-zendesk-sync', adapters, zendeskBus, app) : undefined;
   let zendeskWorker: BusSubscription | undefined;
 
-  const relay = relayFor('relay', ctx, app);
+  const relay = relayFor('relay', adapters, adapters.bus, app);
   const consumers: BusSubscription[] = [];
 
   return {

@@ -1,36 +1,43 @@
 import type { BusSubscription } from '@support-desk/event-bus';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/composition-root';
+import { createAppFor, defineService, relayFor, zendeskSettings, zendeskWebhookSettings } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
  * zendesk-sync: mirrors ticket events into Zendesk, serves the Zendesk webhook
- * (status changes) and the admin retry route.
+ * (status changes) and the admin retry route. The read model answers the
+ * webhook's "which ticket is Zendesk ticket N" when Zendesk sends no external id.
  */
-export async function buildZendeskSync(ctx: ServiceContext): Promise<RunningService> {
-  const { adapters, config, links } = ctx;
-  const app = await createAppFor('zendesk-sync', ctx);
-  const tickets = new TicketCommandHandler(adapters.eventStore);
-  const settings = zendeskSettings(config);
-  const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log }) : undefined;
-  await app.register(
-    zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard: ctx.adminGuard(), webhook: zendeskWebhookSettings(config) }),
-  );
-  // With Kafka the relay is its own process; the in-process bus needs one here. While sync is off it
-  // does not run, so its checkpoint stays where it was and the backlog syncs once Zendesk is configured.
-  const relay = syncer && adapters.localBus ? relayFor('relay-zendesk-sync', ctx, app) : undefined;
-  let worker: BusSubscription | undefined;
-  return {
-    app,
-    async start() {
-      worker = await startZendeskSync(adapters.bus, syncer, app.log);
-      if (worker) await relay?.start();
-    },
-    async stop() {
-      // Relay marked stopped first, then the worker aborts Zendesk waits: the event in flight keeps its checkpoint.
-      const relayStopped = relay?.stop();
-      await worker?.stop();
-      await relayStopped;
-    },
-  };
-}
+export const zendeskSync = defineService({
+  name: 'zendesk-sync',
+  defaultPort: 3004,
+  ports: ['eventStore', 'bus', 'blobs', 'readModel'],
+  zendesk: true,
+  async build(ctx) {
+    const { adapters, config, links } = ctx;
+    const app = await createAppFor('zendesk-sync', ctx);
+    const tickets = new TicketCommandHandler(adapters.eventStore);
+    const settings = zendeskSettings(config);
+    const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log }) : undefined;
+    await app.register(
+      zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard: ctx.adminGuard(), webhook: zendeskWebhookSettings(config) }),
+    );
+    // With Kafka the relay is its own process; the in-process bus needs one here. While sync is off it
+    // does not run, so its checkpoint stays where it was and the backlog syncs once Zendesk is configured.
+    const relay = syncer && adapters.localFeed ? relayFor('relay-zendesk-sync', adapters.localFeed, adapters.bus, app) : undefined;
+    let worker: BusSubscription | undefined;
+    return {
+      app,
+      async start() {
+        worker = await startZendeskSync(adapters.bus, syncer, app.log);
+        if (worker) await relay?.start();
+      },
+      async stop() {
+        // Relay marked stopped first, then the worker aborts Zendesk waits: the event in flight keeps its checkpoint.
+        const relayStopped = relay?.stop();
+        await worker?.stop();
+        await relayStopped;
+      },
+    };
+  },
+});

@@ -1,4 +1,4 @@
 import { runService } from '@support-desk/composition-root';
-import { buildZendeskSync } from './app';
+import { zendeskSync } from './app';
 
-await runService('zendesk-sync', 3004, buildZendeskSync);
+await runService(zendeskSync);

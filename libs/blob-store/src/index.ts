@@ -1,5 +1,5 @@
+// The port and its helpers. Adapters live behind `@support-desk/blob-store/fs`
+// and `/s3` so only processes on S3 load the AWS SDK.
 export * from './blob-store.port';
 export { SizeLimit } from './size-limit';
-export { FilesystemBlobStore } from './fs/filesystem-blob-store';
 export * from './blob-keys';
-export { S3BlobStore, type S3BlobStoreOptions } from './s3/s3-blob-store';

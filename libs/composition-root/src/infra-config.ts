@@ -9,18 +9,33 @@ const flag = (fallback: boolean) =>
     .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
 
 /**
- * Which real servers to use (stack mode). Each unset group falls back to its
- * embedded adapter, so the same binaries run on a laptop and in production.
+ * Which real servers to use (stack mode), one schema per port, so a service
+ * parses (and can be refused for) only the settings of the ports it opens. Each
+ * unset group falls back to its embedded adapter under DATA_DIR.
  */
-export const infraConfigSchema = z.object({
-  /** Comma-separated host:port list; set → Kafka bus, unset → in-process bus. */
+
+/** EVENTSTORE_URL: esdb:// → EventStoreDB; unset → the SQLite file under DATA_DIR. */
+export const eventStoreConfigSchema = z.object({
+  EVENTSTORE_URL: optionalText.refine((url) => url === undefined || /^esdb(\+discover)?:\/\//.test(url), {
+    message: 'must be an esdb:// (EventStoreDB) URL, or unset for the embedded SQLite store',
+  }),
+});
+
+/** KAFKA_BROKERS (comma-separated host:port) → Kafka; unset → the in-process bus. */
+export const busConfigSchema = z.object({
   KAFKA_BROKERS: optionalText,
   KAFKA_TOPIC: z.string().min(1).default('support-desk.ticket-events'),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
-  /** mongodb:// URL with the database in its path; set → MongoDB read model. */
+});
+
+/** MONGODB_URL (database in its path) → MongoDB; unset → SQLite under DATA_DIR. */
+export const readModelConfigSchema = z.object({
   MONGODB_URL: optionalUrl,
-  /** set S3_BUCKET (and S3_ENDPOINT for non-AWS servers) → S3 blob store. */
+});
+
+/** S3_BUCKET (and S3_ENDPOINT for non-AWS servers) → S3; unset → files under DATA_DIR. */
+export const blobConfigSchema = z.object({
   S3_ENDPOINT: optionalUrl,
   S3_BUCKET: optionalText,
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -28,8 +43,9 @@ export const infraConfigSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalText,
   S3_FORCE_PATH_STYLE: flag(true),
   S3_KEY_PREFIX: z.string().default(''),
-  /** esdb:// connection string; set → EventStoreDB, unset → the SQLite file under DATA_DIR (shareable by processes). */
-  EVENTSTORE_URL: optionalText,
 });
 
-export type InfraConfig = z.output<typeof infraConfigSchema>;
+export type EventStoreConfig = z.output<typeof eventStoreConfigSchema>;
+export type BusConfig = z.output<typeof busConfigSchema>;
+export type ReadModelConfig = z.output<typeof readModelConfigSchema>;
+export type BlobConfig = z.output<typeof blobConfigSchema>;

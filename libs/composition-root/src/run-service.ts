@@ -2,22 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, adminGuard, closeOnSignals, createLogger, parseConfig, publicBaseUrl, toUploadLimits, type AdminGuard, type UploadLimits } from '@support-desk/service-kit';
 import type { FileLinks } from '@support-desk/ticket-domain';
 import { resolveAdminTokens } from './admin-tokens';
-import { openAdapters, type Adapters } from './adapters';
 import { fileLinks } from './file-links';
+import { openAdapters } from './open-adapters';
+import type { Adapters, Port } from './ports';
 import { serviceConfigSchema, type ServiceConfig } from './service-config';
 
-/** Stable domain codes → HTTP, given once to every app's error handler. */
-export const ERROR_CODE_STATUSES: Record<string, number> = {
-  'TICKET.NOT_FOUND': 404,
-  'TICKET.ALREADY_EXISTS': 409,
-  'TICKET.ALREADY_SYNCED': 409,
-  'TICKET.ZENDESK_MISMATCH': 409,
-  'BLOB.TOO_LARGE': 413,
-};
-
-export type ServiceContext = {
-  config: ServiceConfig;
-  adapters: Adapters;
+export type ServiceContext<P extends Port = Port, Z extends boolean = boolean> = {
+  config: ServiceConfig<P, Z>;
+  adapters: Adapters<P>;
   links: FileLinks;
   limits: UploadLimits;
   /** Built lazily: services without admin routes never create a token file. */
@@ -33,25 +25,33 @@ export type RunningService = {
 };
 
 /**
- * The `main.ts` of every entry point: parse config once, open adapters, build the
- * app, listen, and close cleanly on SIGTERM. A bad setting stops the process
- * with a message that names it.
+ * One entry point: its name and default port, the ports it uses (only those are
+ * configured and opened), whether it talks to Zendesk (only then are the
+ * Zendesk settings parsed), and how to build it from its context.
  */
-export async function runService(name: string, defaultPort: number, build: (ctx: ServiceContext) => Promise<RunningService>): Promise<void> {
-  let config: ServiceConfig;
-  try {
-    config = parseConfig(serviceConfigSchema(defaultPort));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`${name}: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const adapters = await openAdapters(config, name, createLogger(config.LOG_LEVEL, name));
+export type ServiceDefinition<P extends Port = Port, Z extends boolean = boolean> = {
+  name: string;
+  defaultPort: number;
+  ports: readonly P[];
+  zendesk?: Z;
+  build(ctx: ServiceContext<P, Z>): Promise<RunningService>;
+};
+
+export const defineService = <P extends Port, Z extends boolean = false>(definition: ServiceDefinition<P, Z>) => definition;
+
+/**
+ * Parses the service's config from `env` and opens its adapters: what main.ts
+ * does before building the app, and what tests do to build a service in-process.
+ */
+export async function openServiceContext<P extends Port, Z extends boolean>(
+  service: ServiceDefinition<P, Z>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ServiceContext<P, Z> & { generatedToken(): { file: string; token: string } | undefined }> {
+  const config = parseConfig(serviceConfigSchema(service.defaultPort, service.ports, (service.zendesk ?? false) as Z), env);
+  const adapters = await openAdapters(config as never, service.ports, service.name, createLogger(config.LOG_LEVEL, service.name));
   let guard: AdminGuard | undefined;
-  let generatedToken: { file: string; token: string } | undefined;
-  const ctx: ServiceContext = {
+  let generated: { file: string; token: string } | undefined;
+  return {
     config,
     adapters,
     links: fileLinks(publicBaseUrl(config)),
@@ -59,21 +59,42 @@ export async function runService(name: string, defaultPort: number, build: (ctx:
     adminGuard: () => {
       if (!guard) {
         const { tokens, generatedAt } = resolveAdminTokens(config.ADMIN_TOKEN, config.DATA_DIR);
-        if (generatedAt) generatedToken = { file: generatedAt, token: tokens[0]! };
+        if (generatedAt) generated = { file: generatedAt, token: tokens[0]! };
         guard = adminGuard(tokens);
       }
       return guard;
     },
+    generatedToken: () => generated,
   };
-  const service = await build(ctx);
-  const { app } = service;
-  closeOnSignals(app, [async () => service.stop?.(), () => adapters.close()]);
+}
+
+/**
+ * The `main.ts` of every entry point: parse config once, open the service's
+ * adapters, build the app, listen, and close cleanly on SIGTERM. A bad setting
+ * stops the process with a message that names it.
+ */
+export async function runService<P extends Port, Z extends boolean>(service: ServiceDefinition<P, Z>): Promise<void> {
+  let ctx: Awaited<ReturnType<typeof openServiceContext<P, Z>>>;
+  try {
+    ctx = await openServiceContext(service);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${service.name}: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config, adapters } = ctx;
+  const running = await service.build(ctx);
+  const { app } = running;
+  closeOnSignals(app, [async () => running.stop?.(), () => adapters.close()]);
   await app.ready();
-  await service.start?.();
+  await running.start?.();
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ address, adapters: adapters.describe }, `${name} listening on ${address} (API docs: ${address}/api/docs)`);
-  if (generatedToken) {
+  app.log.info({ address, adapters: adapters.describe }, `${service.name} listening on ${address} (API docs: ${address}/api/docs)`);
+  const generated = ctx.generatedToken();
+  if (generated) {
     // Printed, not only logged: a newcomer needs it to call the admin routes.
-    console.log(`\n  Admin token (kept in ${generatedToken.file}): ${generatedToken.token}\n  Use it as: Authorization: Bearer <token>\n`);
+    console.log(`\n  Admin token (kept in ${generated.file}): ${generated.token}\n  Use it as: Authorization: Bearer <token>\n`);
   }
 }

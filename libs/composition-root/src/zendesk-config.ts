@@ -33,7 +33,7 @@ export const zendeskConfigSchema = z.object({
   ZENDESK_RETRY_MAX_MS: integer(1, 3_600_000, 60_000),
 });
 
-type ZendeskConfig = z.output<typeof zendeskConfigSchema>;
+export type ZendeskConfig = z.output<typeof zendeskConfigSchema>;
 
 /** Cross-field rules, as zod issues so start-up names the variable. */
 export function checkZendeskConfig(c: ZendeskConfig, ctx: z.RefinementCtx): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteCheckpointStore, SqliteEventStore } from '@support-desk/event-store';
+import { SqliteCheckpointStore, SqliteEventStore } from '@support-desk/event-store/sqlite';
 import { waitFor } from '@support-desk/event-store/testing';
 import type { BusMessage, EventBus } from './event-bus.port';
 import { InProcessEventBus } from './memory/in-process-event-bus';

@@ -1,8 +1,6 @@
+// The port and what every adapter shares. Adapters live behind subpath exports
+// (`@support-desk/event-store/sqlite`, `/eventstoredb`, `/postgres`) so a process
+// loads only the client library of the store it uses.
 export * from './event-store.port';
 export * from './retry-backoff';
 export * from './command-handler';
-export { SqliteEventStore } from './sqlite/sqlite-event-store';
-export { SqliteCheckpointStore } from './sqlite/sqlite-checkpoint-store';
-export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
-export { EventStoreDbCheckpointStore } from './eventstoredb/eventstoredb-checkpoint-store';
-export { encodePosition as encodeEventStoreDbPosition, decodePosition as decodeEventStoreDbPosition } from './eventstoredb/eventstoredb-mapping';

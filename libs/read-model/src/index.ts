@@ -1,4 +1,4 @@
+// The port and the in-memory adapter (no dependencies). SQLite and MongoDB live
+// behind `@support-desk/read-model/sqlite` and `/mongodb`.
 export * from './ticket-read-model.port';
 export { InMemoryTicketReadModel } from './memory/in-memory-ticket-read-model';
-export { SqliteTicketReadModel } from './sqlite/sqlite-ticket-read-model';
-export { MongoTicketReadModel, type MongoTicketReadModelOptions } from './mongodb/mongo-ticket-read-model';

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { fileLinks, openAdapters, serviceConfigSchema, type Adapters, type ServiceContext } from '@support-desk/composition-root';
-import { adminGuard, parseConfig, toUploadLimits } from '@support-desk/service-kit';
-import { buildSupportDesk } from '../app';
+import { openServiceContext, type Adapters } from '@support-desk/composition-root';
+import { supportDesk } from '../app';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export const BASE_URL = 'http://desk.test';
@@ -19,16 +18,9 @@ export type TestDesk = {
 /** The whole system in-process on embedded adapters in a temp dir; drive it with app.inject(). */
 export async function startTestDesk(env: Record<string, string> = {}): Promise<TestDesk> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-test-'));
-  const config = parseConfig(serviceConfigSchema(0), { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: BASE_URL, ...env });
-  const adapters = await openAdapters(config, 'test-desk');
-  const ctx: ServiceContext = {
-    config,
-    adapters,
-    links: fileLinks(BASE_URL),
-    limits: toUploadLimits(config),
-    adminGuard: () => adminGuard([ADMIN_TOKEN]),
-  };
-  const service = await buildSupportDesk(ctx);
+  const ctx = await openServiceContext(supportDesk, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: BASE_URL, ADMIN_TOKEN, ...env });
+  const { adapters } = ctx;
+  const service = await supportDesk.build(ctx);
   await service.app.ready();
   await service.start?.();
   return {

@@ -1,4 +1,4 @@
-import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit';
+import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
 import type { CheckpointStore } from '../event-store.port';
 
 /** Checkpoints in a SQLite file (by default the event store's own file). */

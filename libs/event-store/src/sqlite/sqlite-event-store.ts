@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit';
+import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
 import {
   checkExpectedRevision,
   type AppendResult,

@@ -1,5 +1,5 @@
 import type { OpenTicket } from '@support-desk/ticket-domain';
-import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit';
+import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
 import { normalizeFilter, searchKeys, type Page, type SearchResult, type TicketReadModel, type TicketSearchFilter, type TicketView } from '../ticket-read-model.port';
 
 // Column names are fixed here, never taken from input: filters only bind values.

@@ -1,0 +1,135 @@
+import { join, resolve } from 'node:path';
+import type { BlobStore } from '@support-desk/blob-store';
+import { InProcessEventBus, type EventBus } from '@support-desk/event-bus';
+import type { TicketReadModel } from '@support-desk/read-model';
+import type { BlobConfig, BusConfig, EventStoreConfig, ReadModelConfig } from './infra-config';
+import type { Adapters, EventFeed, Port } from './ports';
+
+type Log = { error(obj: object, msg: string): void };
+type Opened<T> = { adapter: T; describe: string };
+
+/**
+ * Opens the adapters of the given ports and nothing else: a real server where
+ * its variables are set, the embedded adapter under DATA_DIR otherwise. Each
+ * adapter's client library is imported only here, on demand (intake-api never
+ * loads kafkajs or mongodb). Everything opened is closed again if a later one fails.
+ */
+export async function openAdapters<P extends Port>(
+  config: Partial<EventStoreConfig & BusConfig & ReadModelConfig & BlobConfig> & { DATA_DIR: string },
+  ports: readonly P[],
+  clientId: string,
+  log?: Log,
+): Promise<Adapters<P>> {
+  const root = resolve(config.DATA_DIR);
+  const wants = (port: Port) => (ports as readonly Port[]).includes(port);
+  const closers: Array<() => Promise<void>> = [];
+  const track = <T extends { close(): Promise<void> }>(opened: Opened<T>): T => {
+    closers.unshift(() => opened.adapter.close());
+    return opened.adapter;
+  };
+  const out: Record<string, unknown> = {};
+  const describe: Partial<Record<Port, string>> = {};
+  const healthChecks: Record<string, () => Promise<void>> = {};
+  try {
+    const localBus = wants('bus') && !config.KAFKA_BROKERS;
+    let feed: EventFeed | undefined;
+    if (wants('eventStore') || localBus) {
+      const opened = await openEventStore(config as EventStoreConfig, root);
+      feed = track(opened);
+      describe.eventStore = opened.describe;
+      healthChecks.eventStore = async () => void (await feed!.eventStore.readStream('health-check'));
+      if (wants('eventStore')) Object.assign(out, { eventStore: feed.eventStore, checkpoints: feed.checkpoints });
+    }
+    if (wants('readModel')) {
+      const opened = await openReadModel(config as ReadModelConfig, root);
+      out.readModel = track(opened);
+      describe.readModel = opened.describe;
+      healthChecks.readModel = async () => void (await opened.adapter.search({}, { offset: 0, limit: 1 }));
+    }
+    if (wants('blobs')) {
+      const opened = await openBlobStore(config as BlobConfig, root);
+      out.blobs = track(opened);
+      describe.blobs = opened.describe;
+      healthChecks.blobs = async () => void (await opened.adapter.head('health-check'));
+    }
+    if (wants('bus')) {
+      const opened = await openBus(config as BusConfig, clientId, log);
+      out.bus = track(opened);
+      out.localFeed = localBus ? feed : undefined;
+      describe.bus = opened.describe;
+    }
+    return {
+      ...out,
+      describe,
+      healthChecks,
+      close: async () => {
+        for (const close of closers) await close();
+      },
+    } as Adapters<P>;
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openEventStore(config: EventStoreConfig, root: string): Promise<Opened<EventFeed & { close(): Promise<void> }>> {
+  if (config.EVENTSTORE_URL) {
+    const { EventStoreDbCheckpointStore, EventStoreDbEventStore } = await import('@support-desk/event-store/eventstoredb');
+    const eventStore = EventStoreDbEventStore.connect(config.EVENTSTORE_URL);
+    const feed = { eventStore, checkpoints: new EventStoreDbCheckpointStore(eventStore.client), close: () => eventStore.close() };
+    return { adapter: feed, describe: 'EventStoreDB' };
+  }
+  const { SqliteCheckpointStore, SqliteEventStore } = await import('@support-desk/event-store/sqlite');
+  const path = join(root, 'events.db');
+  const eventStore = new SqliteEventStore(path);
+  const feed = { eventStore, checkpoints: new SqliteCheckpointStore(eventStore.database), close: () => eventStore.close() };
+  return { adapter: feed, describe: `SQLite ${path}` };
+}
+
+async function openReadModel(config: ReadModelConfig, root: string): Promise<Opened<TicketReadModel>> {
+  if (config.MONGODB_URL) {
+    const { MongoTicketReadModel } = await import('@support-desk/read-model/mongodb');
+    return { adapter: await MongoTicketReadModel.connect({ url: config.MONGODB_URL }), describe: 'MongoDB' };
+  }
+  const { SqliteTicketReadModel } = await import('@support-desk/read-model/sqlite');
+  const path = join(root, 'read-model.db');
+  return { adapter: new SqliteTicketReadModel(path), describe: `SQLite ${path}` };
+}
+
+async function openBlobStore(config: BlobConfig, root: string): Promise<Opened<BlobStore>> {
+  if (!config.S3_BUCKET) {
+    const { FilesystemBlobStore } = await import('@support-desk/blob-store/fs');
+    const dir = join(root, 'blobs');
+    return { adapter: new FilesystemBlobStore(dir), describe: `files under ${dir}` };
+  }
+  const { S3BlobStore } = await import('@support-desk/blob-store/s3');
+  const credentials =
+    config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY ? { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY } : undefined;
+  const store = new S3BlobStore({
+    bucket: config.S3_BUCKET,
+    region: config.S3_REGION,
+    endpoint: config.S3_ENDPOINT,
+    credentials,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    keyPrefix: config.S3_KEY_PREFIX,
+  });
+  await store.ensureBucket();
+  return { adapter: store, describe: `S3 bucket ${config.S3_BUCKET}${config.S3_ENDPOINT ? ` at ${config.S3_ENDPOINT}` : ''}` };
+}
+
+async function openBus(config: BusConfig, clientId: string, log?: Log): Promise<Opened<EventBus>> {
+  const onDeadLetter = (dl: { group: string; error: string; message: { event: { id: string; type: string } } }) =>
+    log?.error({ group: dl.group, eventId: dl.message.event.id, type: dl.message.event.type, error: dl.error }, 'message dead-lettered');
+  if (!config.KAFKA_BROKERS) return { adapter: new InProcessEventBus({ onDeadLetter }), describe: 'in-process' };
+  const { KafkaEventBus } = await import('@support-desk/event-bus/kafka');
+  const bus = await KafkaEventBus.start({
+    brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    clientId,
+    topic: config.KAFKA_TOPIC,
+    partitions: config.KAFKA_PARTITIONS,
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    // Every partition at once (a lone member owns them all), within reason for one process.
+    consumer: { partitionsConsumedConcurrently: Math.min(config.KAFKA_PARTITIONS, 16) },
+  });
+  return { adapter: bus, describe: `Kafka ${config.KAFKA_BROKERS} topic ${config.KAFKA_TOPIC}` };
+}

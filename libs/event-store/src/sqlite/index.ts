@@ -1,0 +1,2 @@
+export { SqliteEventStore } from './sqlite-event-store';
+export { SqliteCheckpointStore } from './sqlite-checkpoint-store';

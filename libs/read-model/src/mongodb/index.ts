@@ -1,0 +1,1 @@
+export { MongoTicketReadModel, type MongoTicketReadModelOptions } from './mongo-ticket-read-model';

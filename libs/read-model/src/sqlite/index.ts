@@ -1,0 +1,1 @@
+export { SqliteTicketReadModel } from './sqlite-ticket-read-model';
