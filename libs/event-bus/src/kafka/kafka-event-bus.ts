@@ -12,13 +12,11 @@ import { deadLetterTopicOf, readDeadLetters, writeDeadLetter } from './kafka-dea
 import { KafkaGroupConsumer, type GroupConsumerTuning } from './kafka-group-consumer';
 import { encodeBusMessage } from './kafka-message-codec';
 
-export const DEFAULT_TICKET_TOPIC = 'support-desk.ticket-events';
-
 export type KafkaEventBusOptions = {
   brokers: string[];
   clientId?: string;
-  /** Ticket events topic; its dead letters go to `<topic>.dlq`. */
-  topic?: string;
+  /** Ticket events topic (KAFKA_TOPIC); its dead letters go to `<topic>.dlq`. */
+  topic: string;
   /** Used only when start() creates the topics. */
   partitions?: number;
   replicationFactor?: number;
@@ -56,7 +54,7 @@ export class KafkaEventBus implements EventBus {
   private closed = false;
 
   private constructor(private readonly options: KafkaEventBusOptions) {
-    this.topic = options.topic ?? DEFAULT_TICKET_TOPIC;
+    this.topic = options.topic;
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'support-desk',
       brokers: options.brokers,
