@@ -15,7 +15,7 @@ export function sendBlob(
   return reply
     .header('Content-Type', file.contentType)
     .header('Content-Length', String(blob.info.size))
-    .header('Content-Disposition', contentDisposition(file.fileName).replace(/^attachment/, file.disposition))
+    .header('Content-Disposition', contentDisposition(file.fileName, file.disposition))
     .header('X-Content-Type-Options', 'nosniff')
     .header('Cache-Control', 'private, no-store')
     .send(blob.body);
