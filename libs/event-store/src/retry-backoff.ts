@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffMs } from '@support-desk/service-kit/backoff';
 
-/** Exponential back-off with full jitter, capped; used where a loop must not spin on a failure. */
-export function backoffDelay(attempt: number, baseMs = 100, capMs = 5_000): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 16));
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-
-export async function waitBackoff(attempt: number, signal?: AbortSignal, baseMs?: number, capMs?: number): Promise<void> {
+/**
+ * Waits before retry number `retry` (0 for the first) of a loop that must not
+ * spin on a failure; see backoffMs for the formula. An abort ends the wait early.
+ */
+export async function waitBackoff(retry: number, signal?: AbortSignal, baseMs = 100, capMs = 5_000): Promise<void> {
   try {
-    await sleep(backoffDelay(attempt, baseMs, capMs), undefined, { signal });
+    await sleep(backoffMs(retry + 1, baseMs, capMs), undefined, { signal });
   } catch {
     // aborted: the caller checks its own stop flag
   }

@@ -1,3 +1,4 @@
+import { backoffMs } from '@support-desk/service-kit/backoff';
 import type { Clock } from './clock';
 import { ZendeskError, ZendeskGaveUp } from './zendesk-error';
 
@@ -8,12 +9,6 @@ export type RetryPolicy = {
   /** 429s wait their Retry-After without using an attempt, but not forever. */
   maxRateLimitWaits?: number;
 };
-
-/** Exponential back-off with jitter: somewhere in [ceiling/2, ceiling], ceiling = base·2^(n-1), capped. */
-export function backoffMs(failedAttempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(failedAttempts - 1, 30));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
 
 type RetryHooks = { clock: Clock; signal?: AbortSignal; onRetry?: (error: ZendeskError, attempt: number, delayMs: number) => void };
 

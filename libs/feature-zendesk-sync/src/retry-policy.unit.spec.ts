@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from './clock';
-import { backoffMs, withRetries } from './retry-policy';
+import { withRetries } from './retry-policy';
 import { ZendeskError, ZendeskGaveUp } from './zendesk-error';
 import { retryAfterMs } from './zendesk-http';
 
@@ -22,13 +22,6 @@ const failing = (errors: ZendeskError[]) => {
 };
 
 describe('retry policy', () => {
-  it('backs off exponentially with jitter, capped', () => {
-    expect(backoffMs(1, 100, 10_000, () => 0)).toBe(50);
-    expect(backoffMs(1, 100, 10_000, () => 1)).toBe(100);
-    expect(backoffMs(4, 100, 10_000, () => 1)).toBe(800);
-    expect(backoffMs(20, 100, 10_000, () => 1)).toBe(10_000);
-  });
-
   it('waits Retry-After for a 429 without using up an attempt, and backs off on 5xx and timeouts', async () => {
     const c = clock();
     const op = failing([
