@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorEnvelopeSchema, ok, uuidParam, zendeskWebhookBodySchema, zendeskWebhookResponseSchema, type ZendeskWebhookBody } from '@support-desk/contracts';
 import type { TicketReadModel } from '@support-desk/read-model';
@@ -21,13 +22,17 @@ const isUuid = (v: string) => uuidParam('external_id').safeParse(v).success;
 
 /**
  * POST /api/zendesk/webhook: Zendesk tells us a ticket's status changed. The
- * signature covers the exact bytes received, so this plugin takes the body raw
- * (its own content-type parser, scoped to this plugin) and parses JSON itself.
+ * signature covers the exact bytes received, so this plugin keeps the body raw
+ * (its own content-type parser, scoped to this plugin); a preValidation hook
+ * checks the signature over those bytes and only then parses the JSON, which
+ * fastify validates with the route's zod schema like any other body. Every
+ * refusal is an AppError for the app's one error handler.
  * Repeats and late, older deliveries are absorbed by the decider: 200, nothing new.
  */
 export function zendeskWebhookRoute(deps: WebhookDeps): FastifyPluginAsyncZod {
   const clock = deps.clock ?? Date.now;
   return async (app) => {
+    const signedAt = new WeakMap<FastifyRequest, number>();
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
     app.post(
@@ -38,23 +43,18 @@ export function zendeskWebhookRoute(deps: WebhookDeps): FastifyPluginAsyncZod {
           description:
             'Called by a Zendesk trigger. Signed by Zendesk (X-Zendesk-Webhook-Signature = base64 HMAC-SHA256 of X-Zendesk-Webhook-Signature-Timestamp + raw body, secret ZENDESK_WEBHOOK_SECRET). Body: {"ticket_id", "external_id", "status", "updated_at"}. Bad or stale signatures get 401.',
           tags: ['zendesk'],
+          body: zendeskWebhookBodySchema,
           response: { 200: zendeskWebhookResponseSchema, 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 409: errorEnvelopeSchema, 503: errorEnvelopeSchema },
+        },
+        // Before the schema: who sent it (503 when off, 401 unsigned or stale), then is it JSON (400).
+        preValidation: async (request) => {
+          const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          signedAt.set(request, verifySignature(deps, request, raw, clock()));
+          (request as { body: unknown }).body = parseJson(raw);
         },
       },
       async (request) => {
-        const secret = deps.webhook.secret;
-        if (!secret) throw new AppError(503, 'ZENDESK.WEBHOOK_NOT_CONFIGURED', 'Zendesk webhooks are off: set ZENDESK_WEBHOOK_SECRET');
-        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const verdict = verifyZendeskWebhook({
-          secret,
-          signature: header(request.headers['x-zendesk-webhook-signature']),
-          timestamp: header(request.headers['x-zendesk-webhook-signature-timestamp']),
-          body: raw,
-          now: clock(),
-          maxAgeMs: deps.webhook.maxAgeMs,
-        });
-        if (!verdict.ok) throw new AppError(401, verdict.code, verdict.message);
-        const body = parseBody(raw);
+        const body = request.body;
         const recordId = await findRecordId(deps, body);
         if (!recordId) {
           // Triggers fire for every Zendesk ticket, also those not made by us: acknowledge and move on.
@@ -67,7 +67,7 @@ export function zendeskWebhookRoute(deps: WebhookDeps): FastifyPluginAsyncZod {
           recordId,
           {
             type: 'RecordTicketStatusChanged',
-            data: { recordId, zendeskTicketId: body.ticket_id, status: body.status, changedAt: Number.isFinite(updatedAt) ? updatedAt : verdict.signedAt },
+            data: { recordId, zendeskTicketId: body.ticket_id, status: body.status, changedAt: Number.isFinite(updatedAt) ? updatedAt : signedAt.get(request)! },
           },
           { correlationId: request.id, zendeskInvocationId: header(request.headers['x-zendesk-webhook-invocation-id']) ?? null },
         );
@@ -86,17 +86,28 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseBody(raw: Buffer): ZendeskWebhookBody {
-  let json: unknown;
+/** The time Zendesk signed the delivery, or an AppError: 503 while webhooks are off, 401 for a bad, missing or stale signature. */
+function verifySignature(deps: WebhookDeps, request: FastifyRequest, raw: Buffer, now: number): number {
+  const secret = deps.webhook.secret;
+  if (!secret) throw new AppError(503, 'ZENDESK.WEBHOOK_NOT_CONFIGURED', 'Zendesk webhooks are off: set ZENDESK_WEBHOOK_SECRET');
+  const verdict = verifyZendeskWebhook({
+    secret,
+    signature: header(request.headers['x-zendesk-webhook-signature']),
+    timestamp: header(request.headers['x-zendesk-webhook-signature-timestamp']),
+    body: raw,
+    now,
+    maxAgeMs: deps.webhook.maxAgeMs,
+  });
+  if (!verdict.ok) throw new AppError(401, verdict.code, verdict.message);
+  return verdict.signedAt;
+}
+
+function parseJson(raw: Buffer): unknown {
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     throw new AppError(400, 'REQUEST.MALFORMED_JSON', 'The request body is not valid JSON');
   }
-  const result = zendeskWebhookBodySchema.safeParse(json);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
-  throw new AppError(400, 'REQUEST.VALIDATION', `Invalid body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
 }
 
 /** external_id is our ticketId (we set it); without one, the read model knows the Zendesk id once synced. */
