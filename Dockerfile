@@ -1,8 +1,9 @@
-# One image for every Support Desk service. There is no build step: the
-# TypeScript sources run under tsx, and the command picks the entry point:
+# One image for every Support Desk service. Each app is bundled into one
+# JavaScript file (tools/build.mjs: dist/apps/<app>/main.js) that runs on plain
+# node, no TypeScript at run time; the command picks the app:
 #   default          apps/support-desk (embedded mode: the whole API on :3000, data in /data)
 #   docker-compose   one service per container, e.g.
-#                    ["node", "--import", "tsx", "apps/intake-api/src/main.ts"]
+#                    ["node", "--enable-source-maps", "dist/apps/intake-api/main.js"]
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 # Only the manifests (root package files and every workspace's package.json),
@@ -16,12 +17,26 @@ RUN mkdir -p /out \
  && cp package.json package-lock.json /out/ \
  && find apps libs -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} /out/ \;
 
+# The bundles. Every dependency, for esbuild (a devDependency), but no install
+# scripts: nothing here loads a native addon, and esbuild's JS API finds its
+# platform binary without its postinstall. Only dist/ leaves this stage.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY --from=manifests /out/ ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.base.json ./
+COPY tools ./tools
+COPY libs ./libs
+COPY apps ./apps
+RUN node tools/build.mjs
+
 # Production dependencies. Build tools are there for better-sqlite3 (the
 # embedded adapters), which compiles from source when no prebuilt binary fits.
 # package.json's "allowScripts" (npm 11's approval of install scripts) is
-# ignored by the npm 10 bundled with node:22, so install scripts (better-sqlite3,
-# esbuild for tsx) run as usual; that is what we want here. A base image with
-# npm 11 would apply the list, which already allows both.
+# ignored by the npm 10 bundled with node:22, so better-sqlite3's install script
+# runs as usual; that is what we want here. A base image with npm 11 would apply
+# the list, which already allows it. The workspace packages are inside the
+# bundles: their manifests and links (to sources this image does not have) go.
 FROM ${NODE_IMAGE} AS deps
 # Unpinned on purpose: the toolchain follows the base image's Debian release.
 # hadolint ignore=DL3008
@@ -31,18 +46,19 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=manifests /out/ ./
 RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
+ && npm cache clean --force \
+ && rm -rf apps libs node_modules/@support-desk
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     DATA_DIR=/data
 WORKDIR /app
-# node_modules (workspace links point into libs/ and apps/) plus the manifests.
+# Production node_modules and the root package.json ("type": "module" makes
+# dist's .js files ES modules), then the bundles with their source maps and the
+# .avsc files they read.
 COPY --from=deps /app ./
-COPY tsconfig.json tsconfig.base.json ./
-COPY libs ./libs
-COPY apps ./apps
+COPY --from=build /src/dist ./dist
 # Embedded mode keeps its SQLite files, blobs and admin token here; with
 # docker run, mount a volume on it. Stack mode (all servers configured and
 # ADMIN_TOKEN set) writes nothing to it.
@@ -53,4 +69,5 @@ USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--max-semi-space-size=1", "--import", "tsx", "apps/support-desk/src/main.ts"]
+# Source maps: stack traces name the TypeScript files and lines.
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=1", "dist/apps/support-desk/main.js"]

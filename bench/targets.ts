@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { builtApp } from '../tools/build.mjs';
 
 export type Target = {
   name: string;
@@ -15,7 +16,7 @@ export type Target = {
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as { port: number };
@@ -36,14 +37,14 @@ export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void
   throw new Error(`${url} not healthy within ${timeoutMs} ms`);
 }
 
-/** `npm start`'s command without npm around it, so its pid is the server's. */
+/** `npm start`'s command without npm around it, so its pid is the server's (the bundle, rebuilt first if stale). */
 export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-bench-'));
   const port = await freePort();
   const adminToken = 'bench-admin-token';
   // Embedded means embedded: drop server addresses a caller may have exported for the stack target.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)/.test(k)));
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', 'apps/support-desk/src/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--enable-source-maps', builtApp('support-desk')], {
     cwd: repoRoot,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- tools/ is the repo's build script, not a project
+import { builtApp } from '../../../tools/build.mjs';
 
 /**
  * Stack mode: relay, intake-api, file-service, query-service, zendesk-sync and
@@ -79,7 +81,8 @@ export class Stack {
     mkdirSync(this.options.logDir, { recursive: true });
     mkdirSync(this.options.dataDir, { recursive: true });
     const log = createWriteStream(join(this.options.logDir, `${service}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), '--import', 'tsx', `apps/${service}/src/main.ts`], {
+    // The bundle production runs (rebuilt first if its sources changed), not the TypeScript sources.
+    const child = spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), '--enable-source-maps', builtApp(service)], {
       cwd: repoRoot,
       env: { ...process.env, ...this.env(), ...this.options.env, PORT: String(this.port(service)), HOST: '127.0.0.1' },
       detached: this.options.detached ?? false,

@@ -16,7 +16,7 @@ export type DeskProcess = { baseUrl: string; output: () => string; stop(): Promi
 
 /**
  * Runs `npm start` as a real process (its own process group, so SIGTERM reaches
- * node through npm and tsx) and waits until /api/health answers. On embedded
+ * node through npm and its shell) and waits until /api/health answers. On embedded
  * defaults: server addresses the test run has (CI exports infra/local's) are
  * dropped, unless `env` sets them.
  */
