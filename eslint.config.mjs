@@ -10,6 +10,7 @@ const infraModules = [
   'mongodb',
   '@aws-sdk/*',
   '@eventstore/*',
+  'pg',
   'better-sqlite3',
   'pino',
   'node:fs',

@@ -78,6 +78,29 @@ start_postgres() {
     die "postgresql: applying ferretdb-gin-indexes.sql failed"
 }
 
+# The event store's databases on the same cluster: supportdesk_events for stack
+# mode (EVENTSTORE_URL=postgres://…), supportdesk_events_test for e2e suites
+# (POSTGRES_TEST_URL; each run makes its own schema in it). Idempotent, and run on
+# every start.sh, so a cluster that was already running gets them too.
+EVENTSTORE_DATABASES=(supportdesk_events supportdesk_events_test)
+
+ensure_event_store_databases() {
+  local bin db
+  [[ "$(ferretdb_backend)" == postgresql ]] || return 0
+  bin="$(pg_bin)" || die "PostgreSQL binaries not found (run infra/local/install.sh ferretdb)"
+  for db in "${EVENTSTORE_DATABASES[@]}"; do
+    if ! "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+      log "postgresql: creating database $db"
+      # Two start.sh at once may race here: "already exists" from the loser is fine.
+      "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null 2>&1 ||
+        "$bin/psql" -h "$HOST" -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
+        die "postgresql: creating database $db failed"
+    fi
+  done
+}
+
+postgres_url() { echo "postgres://postgres@$HOST:$PG_PORT/$1"; }
+
 stop_postgres() {
   local bin
   bin="$(pg_bin)" || return 0

@@ -163,7 +163,12 @@ ensure_bucket() {
 print_env() {
   case "$1" in
     kafka) echo "export KAFKA_BROKERS=$HOST:$KAFKA_PORT" ;;
-    ferretdb) echo "export MONGODB_URL=mongodb://$HOST:$FERRETDB_PORT/supportdesk" ;;
+    ferretdb)
+      echo "export MONGODB_URL=mongodb://$HOST:$FERRETDB_PORT/supportdesk"
+      # For the PostgreSQL event store's e2e suites only: a name that does not
+      # switch the services' store (EVENTSTORE_URL would).
+      if [[ "$(ferretdb_backend)" == postgresql ]]; then echo "export POSTGRES_TEST_URL=$(postgres_url supportdesk_events_test)"; fi
+      ;;
     versitygw)
       echo "export S3_ENDPOINT=http://$HOST:$VERSITYGW_PORT"
       echo "export S3_BUCKET=$S3_BUCKET"
@@ -195,6 +200,7 @@ main() {
     fi
     wait_healthy "$svc"
     if [[ "$svc" == versitygw ]]; then ensure_bucket; fi
+    if [[ "$svc" == ferretdb ]]; then ensure_event_store_databases; fi
     log "$svc: healthy on $HOST:$port after $((SECONDS - t0))s; log: $(log_file "$svc")"
   done
   for svc in $services; do print_env "$svc"; done

@@ -82,3 +82,21 @@ export function checkExpectedRevision(streamId: string, expected: ExpectedRevisi
     (typeof expected === 'number' && expected === current);
   if (!ok) throw new WrongExpectedRevisionError(streamId, expected, current);
 }
+
+/**
+ * The store could not be reached in time: connection refused or timed out, the
+ * server shutting down, a statement timeout. Retry after `retryAfterSeconds`
+ * (HTTP: 503 + Retry-After). If the connection broke while an append was in
+ * flight it may have been written: a retried command re-reads its stream first.
+ */
+export class EventStoreUnavailableError extends Error {
+  readonly code = 'EVENT_STORE.UNAVAILABLE';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EventStoreUnavailableError';
+  }
+}

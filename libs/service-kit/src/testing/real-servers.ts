@@ -5,7 +5,8 @@ import { parseConfig } from '../config';
 
 /**
  * Finds the real servers e2e suites run against, in this order:
- *  1. an address in the environment (KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT…, EVENTSTORE_URL),
+ *  1. an address in the environment (KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT…, EVENTSTORE_URL,
+ *     POSTGRES_TEST_URL),
  *     e.g. from `eval "$(infra/local/start.sh)"`;
  *  2. a throwaway container, when a Docker engine answers (testcontainers);
  *  3. otherwise the suite is skipped, with the reason printed and in the test name.
@@ -20,6 +21,7 @@ export type S3Endpoint = {
   forcePathStyle: boolean;
 };
 export type EventStoreEndpoint = { connectionString: string };
+export type PostgresEndpoint = { url: string };
 
 export type StartedServer<T> = { endpoint: T; stop: () => Promise<void> };
 
@@ -43,6 +45,7 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optional,
   S3_FORCE_PATH_STYLE: optional,
   EVENTSTORE_URL: optional,
+  POSTGRES_TEST_URL: optional,
 });
 
 type Env = z.output<typeof envSchema>;
@@ -88,6 +91,13 @@ export async function findEventStore(): Promise<RealServer<EventStoreEndpoint>> 
   const url = env().EVENTSTORE_URL;
   if (url) return { kind: 'env', description: `EventStoreDB at ${redact(url)} (EVENTSTORE_URL)`, endpoint: { connectionString: url } };
   return containerOr('EVENTSTORE_URL', 'EventStoreDB (eventstore container)', startEventStoreContainer);
+}
+
+/** A PostgreSQL database the suite may create schemas in (POSTGRES_TEST_URL, from infra/local/start.sh). */
+export async function findPostgres(): Promise<RealServer<PostgresEndpoint>> {
+  const url = env().POSTGRES_TEST_URL;
+  if (url) return { kind: 'env', description: `PostgreSQL at ${redact(url)} (POSTGRES_TEST_URL)`, endpoint: { url } };
+  return containerOr('POSTGRES_TEST_URL', 'PostgreSQL (postgres container)', startPostgresContainer);
 }
 
 /**
@@ -160,6 +170,7 @@ const IMAGES = {
   kafka: 'apache/kafka:3.9.1',
   mongo: 'mongo:7.0',
   versitygw: 'versity/versitygw:v1.7.0',
+  postgres: 'postgres:16-alpine',
   eventstore: process.arch === 'arm64' ? 'eventstore/eventstore:24.10.0-alpha-arm64v8' : 'eventstore/eventstore:24.10.0-bookworm-slim',
 };
 
@@ -227,6 +238,18 @@ async function startEventStoreContainer(tc: Testcontainers): Promise<StartedServ
     .start();
   const connectionString = `esdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`;
   return { endpoint: { connectionString }, stop: async () => void (await container.stop()) };
+}
+
+async function startPostgresContainer(tc: Testcontainers): Promise<StartedServer<PostgresEndpoint>> {
+  const container = await new tc.GenericContainer(IMAGES.postgres)
+    .withExposedPorts(5432)
+    .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: 'supportdesk_events_test' })
+    // The image's init runs a temporary server first: ready is the second "ready" line.
+    .withWaitStrategy(tc.Wait.forLogMessage(/database system is ready to accept connections/, 2))
+    .withStartupTimeout(120_000)
+    .start();
+  const url = `postgres://postgres@${container.getHost()}:${container.getMappedPort(5432)}/supportdesk_events_test`;
+  return { endpoint: { url }, stop: async () => void (await container.stop()) };
 }
 
 function freePort(): Promise<number> {

@@ -1,0 +1,170 @@
+import pg from 'pg';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventSubscription,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../event-store.port';
+import { SubscriptionRegistry } from '../subscription-registry';
+import { toStoreError, uniqueViolation } from './postgres-errors';
+import { migrate } from './postgres-migrations';
+import { AppendNotifications } from './postgres-notifications';
+import { clientConfig, resolveOptions, type PostgresEventStoreOptions, type ResolvedOptions } from './postgres-options';
+import { encodePosition, type PgPosition } from './postgres-position';
+import { appendValues, statements, type EventRow, type Statements } from './postgres-statements';
+import { PostgresSubscription } from './postgres-subscription';
+import { tableNames, type TableNames } from './postgres-tables';
+import { Wakeup } from './wakeup';
+
+type AppendRow = { current_revision: number; last_revision: number | null; last_position: string | null; transaction_id: string | null };
+
+// 'any' and 'stream_exists' accept any revision: a lost race only means "read again".
+const RETRIES_WITHOUT_EXPECTATION = 10;
+const HELD_BACK_POLL_MS = 25;
+
+/**
+ * Event store on PostgreSQL, shared by any number of processes and hosts. Appends
+ * are one statement each (revision check + insert + NOTIFY); subscriptions read
+ * by (transaction id, position) up to the oldest running transaction (see
+ * postgres-position.ts) and are woken by LISTEN/NOTIFY, with a slow poll behind it.
+ *
+ *   const store = await PostgresEventStore.connect('postgres://user@host/db', { poolSize: 10 });
+ */
+export class PostgresEventStore implements EventStore {
+  readonly tables: TableNames;
+  private readonly sql: Statements;
+  private readonly wakeup = new Wakeup();
+  private readonly subscriptions = new SubscriptionRegistry();
+  private readonly notifications: AppendNotifications;
+
+  private constructor(
+    readonly pool: pg.Pool,
+    private readonly options: ResolvedOptions,
+    listenConfig: pg.ClientConfig,
+  ) {
+    this.tables = tableNames(options.schema);
+    this.sql = statements(this.tables);
+    this.notifications = new AppendNotifications(listenConfig, this.tables.channel, this.wakeup, (e) => this.connectionError(e));
+  }
+
+  /** Opens the pool and creates or migrates the schema; rejects if the server cannot be reached. */
+  static async connect(url: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const resolved = resolveOptions(options);
+    const config = clientConfig(url, resolved);
+    const pool = new pg.Pool(config);
+    const store = new PostgresEventStore(pool, resolved, config);
+    // An idle pooled connection that dies (server restart) is dropped by the pool; the next query opens a new one.
+    pool.on('error', (e) => store.connectionError(e));
+    try {
+      await migrate(pool, resolved.schema);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw toStoreError(error, 'creating or migrating the schema');
+    }
+    return store;
+  }
+
+  get schema(): string {
+    return this.options.schema;
+  }
+
+  async append(streamId: string, events: NewEvent[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const values = appendValues(streamId, events, expectedRevision, this.options.now(), this.tables.channel);
+    for (let attempt = 0; ; attempt++) {
+      let row: AppendRow;
+      try {
+        row = (await this.pool.query<AppendRow>({ ...this.sql.append, values })).rows[0]!;
+      } catch (error) {
+        if (uniqueViolation(error) === 'events_stream_revision_key') {
+          if ((expectedRevision === 'any' || expectedRevision === 'stream_exists') && attempt < RETRIES_WITHOUT_EXPECTATION) continue;
+          throw new WrongExpectedRevisionError(streamId, expectedRevision, await this.currentRevision(streamId));
+        }
+        if (uniqueViolation(error) === 'events_event_id_key')
+          throw new Error(`Stream ${streamId}: an event with one of these ids is already stored`, { cause: error });
+        throw toStoreError(error, `appending to ${streamId}`);
+      }
+      if (row.last_revision === null || row.last_position === null || row.transaction_id === null) {
+        throw new WrongExpectedRevisionError(streamId, expectedRevision, row.current_revision < 0 ? 'no_stream' : row.current_revision);
+      }
+      // Subscriptions of this process wake at once; others through NOTIFY.
+      this.wakeup.signal();
+      return {
+        nextExpectedRevision: row.last_revision,
+        position: encodePosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.last_position) }),
+      };
+    }
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    const rows = await this.query<EventRow>(`reading ${streamId}`, this.sql.readStream, [streamId]);
+    return rows.map(toRecorded);
+  }
+
+  /** Up to `limit` committed events after a position, in (transaction, position) order; see postgres-position.ts. */
+  async readAllAfter(after: PgPosition, limit: number, streamPrefix?: string): Promise<RecordedEvent[]> {
+    const from = [after.transactionId.toString(), after.globalPosition.toString(), limit];
+    const rows = streamPrefix
+      ? await this.query<EventRow>('reading all', this.sql.readAllWithPrefix, [...from, streamPrefix])
+      : await this.query<EventRow>('reading all', this.sql.readAll, from);
+    return rows.map(toRecorded);
+  }
+
+  async hasHeldBackEvents(after: PgPosition): Promise<boolean> {
+    const rows = await this.query<{ held_back: boolean }>('reading all', this.sql.heldBack, [after.transactionId.toString(), after.globalPosition.toString()]);
+    return rows[0]?.held_back === true;
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): EventSubscription {
+    this.notifications.start();
+    const timing = { pollIntervalMs: this.options.pollIntervalMs, heldBackPollMs: HELD_BACK_POLL_MS };
+    const subscription = new PostgresSubscription(this, this.wakeup, options, handler, timing, (e) => this.connectionError(e));
+    return this.subscriptions.track(subscription);
+  }
+
+  /** For health checks: one round trip to the server. */
+  async ping(): Promise<void> {
+    await this.query('pinging', { name: 'eventstore_ping', text: 'SELECT 1' }, []);
+  }
+
+  async close(): Promise<void> {
+    await this.subscriptions.stopAll();
+    await this.notifications.stop();
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** Runs a named statement; connection trouble becomes EventStoreUnavailableError. */
+  async query<R extends pg.QueryResultRow>(doing: string, statement: { name: string; text: string }, values: unknown[]): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>({ ...statement, values })).rows;
+    } catch (error) {
+      throw toStoreError(error, doing);
+    }
+  }
+
+  private async currentRevision(streamId: string): Promise<number | 'no_stream'> {
+    const [row] = await this.query<{ revision: number }>(`reading ${streamId}`, this.sql.currentRevision, [streamId]);
+    return row && row.revision >= 0 ? row.revision : 'no_stream';
+  }
+
+  private connectionError(error: unknown): void {
+    this.options.onConnectionError?.(error);
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    revision: row.revision,
+    position: encodePosition({ transactionId: BigInt(row.transaction_text), globalPosition: BigInt(row.position_text) }),
+    recordedAt: row.recorded_at,
+  };
+}

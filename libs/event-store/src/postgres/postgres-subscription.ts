@@ -1,0 +1,99 @@
+import type { RecordedEvent, SubscribeOptions } from '../event-store.port';
+import { backoffMs } from '@support-desk/service-kit/backoff';
+import { waitBackoff } from '../retry-backoff';
+import { decodePosition, START, type PgPosition } from './postgres-position';
+import type { Wakeup } from './wakeup';
+
+export type EventSource = {
+  /** Committed events after `after`, in order, only from transactions older than every running one. */
+  readAllAfter(after: PgPosition, limit: number, streamPrefix?: string): Promise<RecordedEvent[]>;
+  /** True when committed events after `after` wait for an older transaction to end. */
+  hasHeldBackEvents(after: PgPosition): Promise<boolean>;
+};
+
+export type SubscriptionTiming = { pollIntervalMs: number; heldBackPollMs: number };
+
+const BATCH = 256;
+
+/**
+ * Catch-up then live, like the SQLite subscription: batches after the last handled
+ * position; once caught up it sleeps until a NOTIFY (or a local append) wakes it,
+ * or the slow safety-net poll. Events held back behind a still-running older
+ * transaction are polled for sooner: that transaction may roll back, which
+ * notifies no one. A lost connection is retried with back-off, from the last
+ * handled event: nothing is skipped or handled twice.
+ */
+export class PostgresSubscription {
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> = Promise.resolve();
+  // Decoded here, so a foreign position (another adapter's) throws in subscribeToAll.
+  private readonly from: PgPosition;
+
+  constructor(
+    private readonly source: EventSource,
+    private readonly wakeup: Wakeup,
+    private readonly options: SubscribeOptions,
+    private readonly handler: (event: RecordedEvent) => Promise<void>,
+    private readonly timing: SubscriptionTiming,
+    private readonly onConnectionError: (error: unknown) => void,
+  ) {
+    this.from = options.fromPosition ? decodePosition(options.fromPosition) : START;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let position = this.from;
+    let heldBackWaits = 0;
+    for (let failures = 0; !this.stopped; ) {
+      const seen = this.wakeup.current;
+      let batch: RecordedEvent[];
+      let heldBack = false;
+      try {
+        batch = await this.source.readAllAfter(position, BATCH, this.options.streamPrefix);
+        if (batch.length < BATCH) heldBack = await this.source.hasHeldBackEvents(position);
+        failures = 0;
+      } catch (error) {
+        if (this.stopped) return;
+        this.onConnectionError(error);
+        // Back off, but retry at once when the LISTEN connection is back (it signals).
+        await this.wakeup.wait(this.wakeup.current, backoffMs(++failures, 100, 5_000), this.abort.signal);
+        continue;
+      }
+      for (const event of batch) {
+        if (!(await this.deliver(event))) return;
+        position = decodePosition(event.position);
+      }
+      if (batch.length === BATCH) continue;
+      // Held back: soon at first, then less often while an old transaction stays open.
+      heldBackWaits = heldBack ? heldBackWaits + 1 : 0;
+      const delay = heldBack
+        ? Math.min(this.timing.pollIntervalMs, this.timing.heldBackPollMs * 2 ** Math.min(heldBackWaits - 1, 10))
+        : this.timing.pollIntervalMs;
+      await this.wakeup.wait(seen, delay, this.abort.signal);
+    }
+  }
+
+  /** True once handled; false when stopped before the handler succeeded. */
+  private async deliver(event: RecordedEvent): Promise<boolean> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.handler(event);
+        return true;
+      } catch (error) {
+        this.options.onError?.(error, event);
+        await waitBackoff(attempt, this.abort.signal);
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,88 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import pg from 'pg';
+import { runId } from '@support-desk/service-kit/testing';
+
+/** For e2e suites only. A schema name no other run or test uses. */
+export function uniqueSchema(purpose: string): string {
+  return `es_test_${purpose}_${runId()}`;
+}
+
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of the test server, to make it unreachable
+ * without touching the shared server: `refuse` resets every connection,
+ * `blackhole` accepts and never answers (a connect timeout), `forward` is normal.
+ */
+export class TcpProxy {
+  private mode: 'forward' | 'refuse' | 'blackhole' = 'forward';
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly target: { host: string; port: number },
+  ) {
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  static async start(targetUrl: string): Promise<TcpProxy> {
+    const url = new URL(targetUrl);
+    const server = createServer();
+    const proxy = new TcpProxy(server, { host: url.hostname, port: Number(url.port || 5432) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  /** `targetUrl` with host and port replaced by the proxy's. */
+  urlFor(targetUrl: string): string {
+    const url = new URL(targetUrl);
+    const address = this.server.address();
+    if (!address || typeof address === 'string') throw new Error('proxy not listening');
+    url.hostname = '127.0.0.1';
+    url.port = String(address.port);
+    return url.toString();
+  }
+
+  /** Drops every open connection and handles new ones per `mode`. */
+  cut(mode: 'refuse' | 'blackhole'): void {
+    this.mode = mode;
+    for (const socket of this.sockets) socket.resetAndDestroy();
+    this.sockets.clear();
+  }
+
+  restore(): void {
+    this.mode = 'forward';
+    for (const socket of this.sockets) socket.destroy(); // held by the blackhole
+    this.sockets.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.cut('refuse');
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    if (this.mode === 'refuse') return void client.resetAndDestroy();
+    this.sockets.add(client);
+    client.on('close', () => this.sockets.delete(client));
+    client.on('error', () => undefined);
+    if (this.mode === 'blackhole') return;
+    const upstream = connect(this.target.port, this.target.host);
+    this.sockets.add(upstream);
+    upstream.on('close', () => {
+      this.sockets.delete(upstream);
+      client.destroy();
+    });
+    upstream.on('error', () => undefined);
+    client.on('close', () => upstream.destroy());
+    client.pipe(upstream).pipe(client);
+  }
+}
