@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { apiClient, eventually, infraEnv, skipReason, startStackRun, type StackRun } from './stack-harness';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiClient, infraEnv, skipReason, startStackRun, type StackRun } from './stack-harness';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -47,15 +47,14 @@ function createStream(client: ReturnType<typeof apiClient>, uuid: string, total:
 }
 
 async function expectExactlyOnce(client: ReturnType<typeof apiClient>, uuid: string, acked: string[]): Promise<void> {
-  await eventually(
+  await vi.waitFor(
     async () => {
       const found = (await client.searchAll({ uuid })).map((r) => r.ticketId);
       expect(found.length).toBe(acked.length);
       expect(new Set(found).size).toBe(found.length);
       expect(new Set(found)).toEqual(new Set(acked));
     },
-    90_000,
-    500,
+    { timeout: 90_000, interval: 500 },
   );
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOtherTeamConsumer } from './other-team-consumer';
-import { apiClient, eventually, infraEnv, skipReason, startStackRun, type StackRun } from './stack-harness';
+import { acrossStack, apiClient, infraEnv, skipReason, startStackRun, type StackRun } from './stack-harness';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2_000)]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(60_000)]);
@@ -49,13 +49,13 @@ describe.skipIf(Boolean(skipReason))('stack mode: the contract flow across proce
 
     const filters: Record<string, string>[] = [{ uuid: body.uuid }, { udid: body.udid, uuid: body.uuid }, { email: body.email }, { phone: '+49301234567', uuid: body.uuid }, { ticketId }];
     for (const filter of filters) {
-      await eventually(async () => expect((await client.searchAll(filter)).map((r) => r.id), JSON.stringify(filter)).toEqual([id]));
+      await expect.poll(async () => (await client.searchAll(filter)).map((r) => r.id), { ...acrossStack, message: JSON.stringify(filter) }).toEqual([id]);
     }
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const [record] = (await client.searchAll({ ticketId })) as unknown as { logPath: string; feedbackPhoto: string }[];
       expect(record!.logPath).toContain(`/api/aws/download/support/file/${ticketId}/LOG`);
       expect(record!.feedbackPhoto).toContain(`/FEEDBACK_PHOTO`);
-    });
+    }, acrossStack);
 
     const gotLog = await client.download(ticketId, 'LOG');
     expect(gotLog.status).toBe(200);
@@ -65,12 +65,11 @@ describe.skipIf(Boolean(skipReason))('stack mode: the contract flow across proce
     expect(gotPhoto.type).toBe('image/jpeg');
 
     // Another team, knowing only the .avsc files and the headers, reads the events.
-    await eventually(() => {
+    await vi.waitFor(() => {
       const mine = otherTeam.received.filter((e) => e.key === ticketId);
       expect(mine.map((e) => e.type)).toEqual(['TicketRequested', 'SupportFileUploaded', 'SupportFileUploaded']);
       expect(mine[0]!.data).toMatchObject({ ticketId, recordId: id, uuid: body.uuid, email: body.email, images: [imageName] });
       expect(new Set(mine.map((e) => e.partition)).size).toBe(1);
-      return Promise.resolve();
-    });
+    }, acrossStack);
   });
 });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '@support-desk/service-kit';
-import { eventually as eventuallyIn } from '@support-desk/service-kit/testing';
 import { Stack, STACK_SERVICES } from '@support-desk/local-stack';
 import { freeConsecutivePorts } from '@support-desk/local-stack/free-ports';
 
@@ -110,5 +109,5 @@ export function apiClient(baseUrl: string, adminToken: string) {
   };
 }
 
-/** Across processes and Kafka: more time and slower polls than in-process tests. */
-export const eventually = <T>(fn: () => Promise<T>, timeoutMs = 20_000, everyMs = 100) => eventuallyIn(fn, timeoutMs, everyMs);
+/** vi.waitFor / expect.poll options across processes and Kafka: more time and slower polls than in-process tests. */
+export const acrossStack = { timeout: 20_000, interval: 100 } as const;

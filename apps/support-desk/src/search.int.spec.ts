@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, createTicket, eventually, seedCreateBody, startTestDesk, type TestDesk } from './testing/test-desk';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { admin, catchUp, createTicket, seedCreateBody, startTestDesk, type TestDesk } from './testing/test-desk';
 
 describe('POST /api/admin/fetch/customer/support', () => {
   let desk: TestDesk;
@@ -14,7 +14,7 @@ describe('POST /api/admin/fetch/customer/support', () => {
     for (const extra of [{}, { udid: 'DEVICE-2' }, { phone: '+1 555 0100 222', email: 'other@example.com' }]) {
       mine.push((await createTicket(desk.app, { ...base, ...extra })).json().data);
     }
-    await eventually(async () => expect((await search({ uuid: 'user-search' })).json().data).toHaveLength(3));
+    await vi.waitFor(async () => expect((await search({ uuid: 'user-search' })).json().data).toHaveLength(3), catchUp);
   });
   afterAll(() => desk.close());
 

@@ -89,13 +89,7 @@ describe('npm start: the whole API on embedded defaults', () => {
       { uuid: seedCreateBody.uuid, udid: seedCreateBody.udid, email: seedCreateBody.email, phone: seedCreateBody.phone, ticketId: record.ticketId, zendeskTicketId: '' },
     ];
     for (const filter of filters) {
-      const deadline = Date.now() + 5_000;
-      let found = await search(filter);
-      while (!found.includes(record.id) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        found = await search(filter);
-      }
-      expect(found, JSON.stringify(filter)).toEqual([record.id]);
+      await expect.poll(() => search(filter), { timeout: 5_000, interval: 50, message: JSON.stringify(filter) }).toEqual([record.id]);
     }
   }
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FakeZendesk } from '@support-desk/feature-zendesk-sync/testing';
 import { startDeskProcess, type DeskProcess } from './testing/desk-process';
 import { seedCreateBody } from './testing/test-desk';
@@ -33,24 +33,22 @@ describe('npm start with Zendesk: a crash between Zendesk\'s 201 and our TicketS
     const res = await fetch(`${desk.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(seedCreateBody) });
     expect(res.status).toBe(200);
     const { ticketId } = ((await res.json()) as { data: { ticketId: string } }).data;
-    for (let i = 0; i < 200 && !crashed; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(crashed, 'Zendesk never saw the create').toBeDefined();
+    await vi.waitFor(() => expect(crashed, 'Zendesk never saw the create').toBeDefined(), { timeout: 10_000, interval: 50 });
     await crashed;
     zendesk.beforeCreateAnswer = undefined;
     expect(zendesk.ticketsWithExternalId(ticketId)).toHaveLength(1);
 
     desk = await startDeskProcess(repoRoot, env);
-    let sync: { status: string } | undefined;
-    for (let i = 0; i < 200 && sync?.status !== 'SYNCED'; i++) {
-      const found = await fetch(`${desk.baseUrl}/api/admin/fetch/customer/support`, {
+    const restarted = desk;
+    const syncStatus = async () => {
+      const found = await fetch(`${restarted.baseUrl}/api/admin/fetch/customer/support`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer e2e-admin' },
         body: JSON.stringify({ ticketId }),
       });
-      sync = ((await found.json()) as { data: { sync: { status: string } }[] }).data[0]?.sync;
-      if (sync?.status !== 'SYNCED') await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(sync?.status).toBe('SYNCED');
+      return ((await found.json()) as { data: { sync: { status: string } }[] }).data[0]?.sync.status;
+    };
+    await expect.poll(syncStatus, { timeout: 20_000, interval: 50 }).toBe('SYNCED');
     // The restart sent the create again (same Idempotency-Key) and Zendesk answered with the first ticket.
     expect(zendesk.requestsTo('create').filter((r) => r.headers['idempotency-key'] === ticketId).length).toBeGreaterThanOrEqual(2);
     expect(zendesk.ticketsWithExternalId(ticketId)).toHaveLength(1);

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signZendeskWebhook } from '@support-desk/feature-zendesk-sync';
 import { FakeZendesk } from '@support-desk/feature-zendesk-sync/testing';
-import { admin, createTicket, eventually, seedCreateBody, startTestDesk, uploadImage, type TestDesk } from './testing/test-desk';
+import { admin, catchUp, createTicket, seedCreateBody, startTestDesk, uploadImage, type TestDesk } from './testing/test-desk';
 
 const SECRET = 'webhook-secret-for-tests';
 
@@ -58,11 +58,11 @@ describe('Zendesk sync in the all-in-one app', () => {
   async function syncedTicket() {
     const image = await uploadImage(desk.app);
     const created = (await createTicket(desk.app, { ...seedCreateBody, images: [image] })).json().data;
-    const synced = await eventually(async () => {
+    const synced = await vi.waitFor(async () => {
       const r = await record(created.ticketId);
       expect(r.sync.status).toBe('SYNCED');
       return r;
-    });
+    }, catchUp);
     return { ticketId: created.ticketId as string, zendeskTicketId: synced.ticketInfo.supportTicketId!, image };
   }
 
@@ -83,7 +83,7 @@ describe('Zendesk sync in the all-in-one app', () => {
     const first = await webhook(body);
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toMatchObject({ error: false, data: { applied: true, ticketId, ticketStatus: 'OPEN' } });
-    await eventually(async () => expect((await record(ticketId)).ticketInfo.ticketStatus).toBe('OPEN'));
+    await expect.poll(async () => (await record(ticketId)).ticketInfo.ticketStatus, catchUp).toBe('OPEN');
 
     const repeat = await webhook(body);
     expect(repeat.json()).toMatchObject({ error: false, data: { applied: false, ticketStatus: 'OPEN' } });
@@ -105,7 +105,7 @@ describe('Zendesk sync in the all-in-one app', () => {
     // Found by the Zendesk id alone, too (no external_id in the trigger body).
     const solved = await webhook({ ticket_id: zendeskTicketId, status: 'solved', updated_at: new Date(Date.now() + 1000).toISOString() });
     expect(solved.json().data).toMatchObject({ applied: true, ticketStatus: 'SOLVED' });
-    await eventually(async () => expect((await record(ticketId)).ticketInfo.ticketStatus).toBe('SOLVED'));
+    await expect.poll(async () => (await record(ticketId)).ticketInfo.ticketStatus, catchUp).toBe('SOLVED');
   });
 
   it('answers bad webhook bodies with 400 and tickets that are not ours with 200, ignored', async () => {
@@ -123,11 +123,11 @@ describe('Zendesk sync in the all-in-one app', () => {
   it('records the failure after the configured attempts; the admin route retries the sync once Zendesk is back', async () => {
     zendesk.inject('create', { kind: 'status', status: 503 }, 3);
     const { ticketId } = (await createTicket(desk.app)).json().data;
-    const failed = await eventually(async () => {
+    const failed = await vi.waitFor(async () => {
       const r = await record(ticketId);
       expect(r.sync.status).toBe('FAILED');
       return r;
-    });
+    }, catchUp);
     expect(failed.sync.reason).toMatch(/503/);
     expect(zendesk.ticketsWithExternalId(ticketId)).toHaveLength(0);
 
@@ -162,13 +162,13 @@ describe('Zendesk not configured', () => {
 
       const on = await startTestDesk({ DATA_DIR: dataDir, ZENDESK_URL: zendesk.url, ZENDESK_OAUTH_TOKEN: 't', ZENDESK_RETRY_BASE_MS: '5' });
       try {
-        await eventually(async () => {
+        await vi.waitFor(() => {
           for (const ticketId of made) expect(zendesk.ticketsWithExternalId(ticketId)).toHaveLength(1);
-        });
-        await eventually(async () => {
+        }, catchUp);
+        await vi.waitFor(async () => {
           const again = await on.app.inject({ method: 'POST', url: '/api/admin/fetch/customer/support', payload: { uuid: seedCreateBody.uuid }, headers: admin });
           expect(again.json().data.map((r: { sync: { status: string } }) => r.sync.status)).toEqual(['SYNCED', 'SYNCED']);
-        });
+        }, catchUp);
       } finally {
         await on.close();
       }

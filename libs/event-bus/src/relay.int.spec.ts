@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteCheckpointStore, SqliteEventStore } from '@support-desk/event-store/sqlite';
-import { waitFor } from '@support-desk/event-store/testing';
 import type { BusMessage, EventBus } from './event-bus.port';
 import { InProcessEventBus } from './memory/in-process-event-bus';
 import { Relay } from './relay';
 
 const PREFIX = 'support-ticket-';
+/** expect.poll options: the relay polls the store every 20 ms, and backs off when the bus refuses. */
+const relayed = { timeout: 10_000, interval: 10 } as const;
 
 describe('Relay', () => {
   const store = new SqliteEventStore(':memory:', { pollIntervalMs: 20 });
@@ -22,7 +23,7 @@ describe('Relay', () => {
     await append(2);
     const relay = new Relay({ store, bus, checkpoints, name: 'r1', streamPrefix: PREFIX });
     await relay.start();
-    await waitFor(() => seen.length === 2);
+    await expect.poll(() => seen.length, relayed).toBe(2);
     await relay.stop();
     expect(seen.map((m) => m.key)).toEqual(['t-1', 't-2']);
     const last = await append(3);
@@ -30,7 +31,7 @@ describe('Relay', () => {
 
     const restarted = new Relay({ store, bus, checkpoints, name: 'r1', streamPrefix: PREFIX });
     await restarted.start();
-    await waitFor(() => seen.length === 3);
+    await expect.poll(() => seen.length, relayed).toBe(3);
     await restarted.stop();
     expect(seen.map((m) => m.key)).toEqual(['t-1', 't-2', 't-3']);
     expect(await checkpoints.load('r1')).toBe(last.position);
@@ -52,16 +53,14 @@ describe('Relay', () => {
     const errors: unknown[] = [];
     const relay = new Relay({ store, bus: flaky, checkpoints, name: 'r2', streamPrefix: PREFIX, onError: (e) => errors.push(e) });
     await relay.start();
-    await waitFor(() => errors.length >= 1);
+    await expect.poll(() => errors.length, relayed).toBeGreaterThanOrEqual(1);
     expect(await checkpoints.load('r2')).toBe(before);
     down = false;
-    let checkpoint = before;
-    for (let i = 0; i < 200 && checkpoint !== position; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      checkpoint = await checkpoints.load('r2');
+    try {
+      await expect.poll(() => checkpoints.load('r2'), { ...relayed, interval: 50 }).toBe(position);
+    } finally {
+      await relay.stop();
     }
-    await relay.stop();
-    expect(checkpoint).toBe(position);
     expect(delivered.length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -21,13 +21,8 @@ const links: FileLinks = {
 };
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** expect.poll options: the worker, the fake Zendesk and retries with small back-offs. */
+const settled = { timeout: 10_000, interval: 10 } as const;
 
 /** A store that fails ("the process dies") at the first TicketSynced; `crash` resolves then. */
 function dyingAtTicketSynced(tickets: TicketCommandHandler): { dying: TicketCommandHandler; crash: Promise<void> } {
@@ -107,7 +102,7 @@ describe('zendesk-sync against a fake Zendesk', () => {
   }
 
   const load = async (recordId: string) => (await tickets.load(recordId)).ticket as OpenTicket;
-  const syncedOrFailed = (recordId: string) => waitFor(async () => (await load(recordId)).sync.status !== 'PENDING', 10_000);
+  const syncedOrFailed = (recordId: string) => expect.poll(async () => (await load(recordId)).sync.status, settled).not.toBe('PENDING');
   const exactlyOnce = (ticketId: string) => expect(zendesk.ticketsWithExternalId(ticketId)).toHaveLength(1);
 
   beforeAll(async () => {
@@ -242,7 +237,7 @@ describe('zendesk-sync against a fake Zendesk', () => {
     const photoKey = await attach('FEEDBACK_PHOTO', 'photo.jpg', 'image/jpeg', photo);
     const logKey = await attach('LOG', 'device.log', 'text/plain', Buffer.from('log line\n'));
     const hugeKey = await attach('LOG', 'huge.zip', 'application/zip', Buffer.from('pretend 60 MB'), 60 * 1024 * 1024);
-    await waitFor(async () => (await load(recordId)).zendeskFiles?.length === 3, 10_000);
+    await expect.poll(async () => (await load(recordId)).zendeskFiles?.length, settled).toBe(3);
 
     const zendeskTicket = zendesk.ticketsWithExternalId(ticketId)[0]!;
     const comments = zendeskTicket.comments.slice(1);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { expect, vi } from 'vitest';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -33,20 +34,20 @@ export async function startDeskProcess(cwd: string, env: Record<string, string>)
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
+  // Healthy or gone ends the wait: a process that died is reported at once, not after the timeout.
+  await vi
+    .waitFor(
+      async () => {
+        if (child.exitCode !== null) return;
+        expect((await fetch(`${baseUrl}/api/health`)).ok).toBe(true); // fetch throws until it listens
+      },
+      { timeout: 60_000, interval: 200 },
+    )
+    .catch((error: unknown) => {
       killGroup(child.pid!);
-      throw new Error(`npm start did not become healthy within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+      throw new Error(`npm start did not become healthy within 60 s:\n${output}`, { cause: error });
+    });
+  if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
   return {
     baseUrl,
     output: () => output,
@@ -65,8 +66,8 @@ export async function startDeskProcess(cwd: string, env: Record<string, string>)
       const timer = setTimeout(() => killGroup(child.pid!), 20_000);
       await exited;
       clearTimeout(timer);
-      // npm may exit before the server has finished: wait for the server's own last word.
-      for (let i = 0; i < 100 && !/shut down cleanly|error during shutdown/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+      // npm may exit before the server has finished: wait (10 s at most) for the server's own last word.
+      await vi.waitFor(() => expect(output).toMatch(/shut down cleanly|error during shutdown/), { timeout: 10_000, interval: 100 }).catch(() => undefined);
       killGroup(child.pid!); // nothing of the group may outlive the test
     },
   };

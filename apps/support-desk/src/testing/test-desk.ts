@@ -89,4 +89,5 @@ export async function createTicket(app: FastifyInstance, body: Record<string, un
   return app.inject({ method: 'POST', url: '/api/user/log/message', payload: body, headers });
 }
 
-export { eventually } from '@support-desk/service-kit/testing';
+/** vi.waitFor / expect.poll options for the read model and workers to catch up with the event store, in process. */
+export const catchUp = { timeout: 5_000, interval: 25 } as const;

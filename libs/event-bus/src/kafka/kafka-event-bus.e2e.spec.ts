@@ -1,6 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '@support-desk/event-store/testing';
 import { describeWithRealServer, findKafka, runId } from '@support-desk/service-kit/testing';
 import type { BusMessage } from '../event-bus.port';
 import { eventBusContract, ticketMessage } from '../testing';
@@ -48,7 +47,7 @@ describeWithRealServer('KafkaEventBus', await findKafka(), (endpoint) => {
         await bus.publish([good]);
         const seen: BusMessage[] = [];
         await bus.subscribe(`decode-${run}`, async (m) => void seen.push(m));
-        await waitFor(() => seen.length >= 1, 30_000);
+        await expect.poll(() => seen.length, { timeout: 30_000, interval: 10 }).toBeGreaterThanOrEqual(1);
         expect(seen.map((m) => m.event.id)).toEqual([good.event.id]);
         const letters = await readDeadLetterMessages(kafka, bus.topic);
         expect(letters).toHaveLength(1);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RecordedEvent } from '@support-desk/event-store';
-import { waitFor } from '@support-desk/event-store/testing';
 import type { BusMessage, DeadLetter, EventBus } from '../event-bus.port';
 
 export type EventBusFactory = () => Promise<{
@@ -10,6 +9,9 @@ export type EventBusFactory = () => Promise<{
   deadLetters: (group: string) => Promise<DeadLetter[]>;
   cleanup?: () => Promise<void>;
 }>;
+
+/** vi.waitFor / expect.poll options for delivery: a new Kafka group takes seconds to join. */
+const delivery = { timeout: 30_000, interval: 10 } as const;
 
 let counter = 0;
 export function ticketMessage(key: string, type = 'TicketRequested', data: Record<string, unknown> = {}): BusMessage {
@@ -80,7 +82,7 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
       await bus.subscribe(group('b'), async (m) => void b.push(m));
       const sent = [ticketMessage('t1'), ticketMessage('t2', 'TicketSynced')];
       await bus.publish(sent);
-      await waitFor(() => a.length >= 2 && b.length >= 2, 30_000);
+      await expect.poll(() => Math.min(a.length, b.length), delivery).toBeGreaterThanOrEqual(2);
       for (const seen of [a, b]) {
         const byId = new Map(seen.map((m) => [m.event.id, m]));
         for (const m of sent) {
@@ -97,7 +99,7 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
       await bus.subscribe(group('order'), async (m) => void seen.push(m.event.revision));
       const sent = Array.from({ length: 20 }, () => ticketMessage('same-ticket', 'TicketSynced'));
       for (const m of sent) await bus.publish([m]);
-      await waitFor(() => seen.length >= 20, 30_000);
+      await expect.poll(() => seen.length, delivery).toBeGreaterThanOrEqual(20);
       expect(seen).toEqual(sent.map((m) => m.event.revision));
     });
 
@@ -112,7 +114,7 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
         seen.set(m.key, [...(seen.get(m.key) ?? []), m.event.revision]);
       });
       await bus.publish(sent);
-      await waitFor(() => [...seen.values()].reduce((n, l) => n + l.length, 0) >= sent.length, 30_000);
+      await expect.poll(() => [...seen.values()].flat().length, delivery).toBeGreaterThanOrEqual(sent.length);
       for (const key of keys) expect(seen.get(key)).toEqual(sent.filter((m) => m.key === key).map((m) => m.event.revision));
     });
 
@@ -128,7 +130,7 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
         seen.push(m.event.id);
       });
       await bus.publish([first, second]);
-      await waitFor(() => seen.length >= 2, 30_000);
+      await expect.poll(() => seen.length, delivery).toBeGreaterThanOrEqual(2);
       expect(failures).toBe(2);
       expect(seen).toEqual([first.event.id, second.event.id]);
     });
@@ -146,13 +148,16 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
         { maxAttempts: 2 },
       );
       await bus.publish([poison, next]);
-      await waitFor(() => seen.length >= 1, 30_000);
+      await expect.poll(() => seen.length, delivery).toBeGreaterThanOrEqual(1);
       expect(seen).toEqual([next.event.id]);
-      let letters: DeadLetter[] = [];
-      for (let i = 0; i < 100 && letters.length === 0; i++) {
-        letters = await deadLetters(g);
-        if (letters.length === 0) await new Promise((r) => setTimeout(r, 100));
-      }
+      const letters = await vi.waitFor(
+        async () => {
+          const found = await deadLetters(g);
+          expect(found).not.toHaveLength(0);
+          return found;
+        },
+        { ...delivery, interval: 100 },
+      );
       expect(letters.map((l) => l.message.event.id)).toEqual([poison.event.id]);
       expect(letters[0]!.error).toContain('always fails');
     });
@@ -164,7 +169,7 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
       await bus.subscribe(g, async (m) => void handled.push(m.event.id));
       const sent = Array.from({ length: 10 }, (_, i) => ticketMessage(`key-${i}`));
       await bus.publish(sent);
-      await waitFor(() => handled.length >= 10, 30_000);
+      await expect.poll(() => handled.length, delivery).toBeGreaterThanOrEqual(10);
       await new Promise((r) => setTimeout(r, 200));
       expect([...handled].sort()).toEqual(sent.map((m) => m.event.id).sort());
     });

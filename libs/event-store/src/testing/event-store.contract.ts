@@ -6,6 +6,9 @@ export type EventStoreFactory = () => Promise<{ store: EventStore; checkpoints: 
 
 const event = (type: string, n: number) => ({ type, data: { n } });
 
+/** expect.poll options for events to reach a subscription. */
+const arrival = { timeout: 10_000, interval: 10 } as const;
+
 /**
  * The one behaviour every EventStore adapter must show. Run it with an adapter
  * factory: `eventStoreContract('sqlite', async () => ...)`.
@@ -81,7 +84,7 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
         seen.push(e);
       });
       await store.append(`${prefix}s2`, [event('B', 2), event('C', 3)], { expectedRevision: 'any' });
-      await waitFor(() => seen.length >= 3);
+      await expect.poll(() => seen.length, arrival).toBeGreaterThanOrEqual(3);
       await sub.stop();
       expect(seen.map((e) => e.data.n)).toEqual([1, 2, 3]);
     });
@@ -96,7 +99,7 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
       const sub = store.subscribeToAll({ fromPosition: from, streamPrefix: prefix }, async (e) => {
         seen.push(e.data.n as number);
       });
-      await waitFor(() => seen.length >= 1);
+      await expect.poll(() => seen.length, arrival).toBeGreaterThanOrEqual(1);
       await new Promise((r) => setTimeout(r, 300));
       await sub.stop();
       expect(seen).toEqual([3]);
@@ -113,7 +116,7 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
         }
         seen.push(e.data.n as number);
       });
-      await waitFor(() => seen.length >= 2);
+      await expect.poll(() => seen.length, arrival).toBeGreaterThanOrEqual(2);
       await sub.stop();
       expect(failures).toBe(2);
       expect(seen).toEqual([1, 2]);
@@ -126,12 +129,4 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
       expect(await checkpoints.load(`${prefix}cp`)).toBe('2');
     });
   });
-}
-
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

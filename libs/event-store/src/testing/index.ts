@@ -1,1 +1,1 @@
-export { eventStoreContract, waitFor, type EventStoreFactory } from './event-store.contract';
+export { eventStoreContract, type EventStoreFactory } from './event-store.contract';

@@ -1,2 +1,1 @@
 export * from './real-servers';
-export { eventually } from './eventually';
