@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MESSAGES, errorEnvelopeSchema, ok, uploadSupportFileParamsSchema, uploadSupportFileResponseSchema, type SupportFileType } from '@support-desk/contracts';
 import { supportFileBlobKey } from '@support-desk/blob-store';
 import { AppError } from '@support-desk/service-kit';
-import { toSupportRecord, type OpenTicket } from '@support-desk/ticket-domain';
+import { toSupportRecord } from '@support-desk/ticket-domain';
 import type { FilesDeps } from './files-deps';
 import { safeFileName } from './file-name';
 import { receiveFilePart } from './receive-file-part';
@@ -53,7 +53,7 @@ export function uploadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod {
             },
             { correlationId: request.id },
           );
-          return ok(toSupportRecord(state as OpenTicket, deps.links), MESSAGES.fileUploaded);
+          return ok(toSupportRecord(state, deps.links), MESSAGES.fileUploaded);
         } catch (error) {
           // No event, no blob: the store keeps nothing the record doesn't point to.
           await deps.blobs.delete(blobKey).catch((e) => request.log.warn({ err: e, blobKey }, 'could not remove orphan blob'));

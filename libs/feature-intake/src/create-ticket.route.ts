@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   MESSAGES,
@@ -7,21 +7,10 @@ import {
   errorEnvelopeSchema,
   idempotencyKeyHeaderSchema,
   ok,
-  type CreateTicketBody,
-  type TicketEvent,
 } from '@support-desk/contracts';
 import { imageBlobKey, type BlobStore } from '@support-desk/blob-store';
 import { AppError } from '@support-desk/service-kit';
-import {
-  DomainError,
-  foldTicket,
-  recordIdForTicket,
-  ticketIdForIdempotencyKey,
-  toSupportRecord,
-  toTicketEvent,
-  type FileLinks,
-  type OpenTicket,
-} from '@support-desk/ticket-domain';
+import { toSupportRecord, type FileLinks } from '@support-desk/ticket-domain';
 import type { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 export type IntakeDeps = {
@@ -33,7 +22,10 @@ export type IntakeDeps = {
   newTicketId?: () => string;
 };
 
-/** POST /api/user/log/message: validate → RequestTicket → TicketRequested → the support record. */
+/**
+ * POST /api/user/log/message: validate → RequestTicket → TicketRequested → the support record.
+ * Decided by ticket-domain's request-ticket.decider.ts; the Idempotency-Key is the command layer's.
+ */
 export function createTicketRoute(deps: IntakeDeps): FastifyPluginAsyncZod {
   const clock = deps.clock ?? Date.now;
   const newTicketId = deps.newTicketId ?? randomUUID;
@@ -53,23 +45,14 @@ export function createTicketRoute(deps: IntakeDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const body = request.body;
-        await assertImagesExist(deps.blobs, body.images);
-        const key = request.headers['idempotency-key'];
-        const ticketId = key ? ticketIdForIdempotencyKey(key) : newTicketId();
-        const recordId = recordIdForTicket(ticketId);
-        const requestHash = hashBody(body);
-        try {
-          const { state } = await deps.tickets.handle(
-            recordId,
-            { type: 'RequestTicket', data: { recordId, ticketId, ...body, now: clock() } },
-            { correlationId: request.id, ...(key ? { requestHash } : {}) },
-          );
-          return ok(toSupportRecord(state as OpenTicket, deps.links), MESSAGES.ticketCreated);
-        } catch (error) {
-          if (!(key && error instanceof DomainError && error.code === 'TICKET.ALREADY_EXISTS')) throw error;
-          return ok(await replayFirstResponse(deps, recordId, requestHash), MESSAGES.ticketCreated);
-        }
+        await assertImagesExist(deps.blobs, request.body.images);
+        const ticket = await deps.tickets.requestTicket(request.body, {
+          now: clock(),
+          idempotencyKey: request.headers['idempotency-key'],
+          newTicketId,
+          correlationId: request.id,
+        });
+        return ok(toSupportRecord(ticket, deps.links), MESSAGES.ticketCreated);
       },
     );
   };
@@ -86,21 +69,4 @@ async function assertImagesExist(blobs: BlobStore, images: string[]): Promise<vo
       missing.map((name) => ({ path: 'body.images', message: `${name} was not uploaded` })),
     );
   }
-}
-
-/** Same key, same body: the response of the first request, from its TicketRequested alone. */
-async function replayFirstResponse(deps: IntakeDeps, recordId: string, requestHash: string) {
-  const { recorded } = await deps.tickets.load(recordId);
-  const first = recorded[0];
-  if (!first || first.metadata.requestHash !== requestHash) {
-    throw new AppError(422, 'IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was already used with a different request body');
-  }
-  const ticket = foldTicket([toTicketEvent(first) as TicketEvent]) as OpenTicket;
-  return toSupportRecord(ticket, deps.links);
-}
-
-/** Hash of the validated body with sorted keys, so key order and whitespace don't matter. */
-function hashBody(body: CreateTicketBody): string {
-  const canonical = JSON.stringify(body, Object.keys(body).sort());
-  return createHash('sha256').update(canonical).digest('hex');
 }

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MESSAGES, errorEnvelopeSchema, ok, searchTicketsBodySchema, searchTicketsQuerySchema, searchTicketsResponseSchema } from '@support-desk/contracts';
 import type { TicketReadModel } from '@support-desk/read-model';
 import type { AdminGuard } from '@support-desk/service-kit';
-import { toSupportRecord, type FileLinks } from '@support-desk/ticket-domain';
+import type { FileLinks } from '@support-desk/ticket-domain';
+import { supportRecordFromView } from './ticket-view.support-record';
 
 export type QueryDeps = { readModel: TicketReadModel; links: FileLinks; adminGuard: AdminGuard };
 
@@ -33,7 +34,7 @@ export function searchTicketsRoute(deps: QueryDeps): FastifyPluginAsyncZod {
         const result = await deps.readModel.search(request.body, { offset: (page - 1) * pageSize, limit: pageSize });
         void reply.header('X-Total-Count', String(result.total)).header('X-Page', String(page)).header('X-Page-Size', String(pageSize));
         return ok(
-          result.items.map((t) => toSupportRecord(t, deps.links)),
+          result.items.map((view) => supportRecordFromView(view, deps.links)),
           MESSAGES.ticketsFetched,
         );
       },

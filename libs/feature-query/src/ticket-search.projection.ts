@@ -1,7 +1,8 @@
 import type { BusMessage, BusSubscription, EventBus } from '@support-desk/event-bus';
-import type { TicketReadModel, TicketView } from '@support-desk/read-model';
-import { evolve, initialTicket, toTicketEvent } from '@support-desk/ticket-domain';
+import type { StoredTicketView, TicketReadModel } from '@support-desk/read-model';
+import { toTicketEvent } from '@support-desk/ticket-domain';
 import { RecentViews } from './recent-views';
+import { evolveTicketView } from './ticket-view.evolve';
 
 export const QUERY_SERVICE_GROUP = 'query-service';
 
@@ -14,7 +15,7 @@ export type TicketProjectionOptions = {
 };
 
 /**
- * Folds each ticket event into the read model. Idempotent: an event at or below
+ * Folds each ticket event into admin search's view (ticket-view.evolve.ts) in the read model. Idempotent: an event at or below
  * the stored revision is a redelivery and changes nothing (the read model's
  * guarded upsert refuses it).
  *
@@ -48,16 +49,16 @@ export class TicketSearchProjection {
     if (current && event.revision !== current.revision + 1) {
       this.options.log?.warn({ recordId, stored: current.revision, got: event.revision }, 'revision gap in projection');
     }
-    const ticket = evolve(current?.ticket ?? initialTicket(), ticketEvent);
-    if (ticket.status !== 'open') return;
-    const view: TicketView = { ticket, revision: event.revision };
-    await this.readModel.upsert(view);
+    const view = evolveTicketView(current?.view ?? null, ticketEvent);
+    if (!view) return;
+    const stored: StoredTicketView = { view, revision: event.revision };
+    await this.readModel.upsert(stored);
     // Remembered only once stored (or refused as older than what is stored): a failed
     // write is retried by the bus and must not look done.
-    this.recent.remember(recordId, view);
+    this.recent.remember(recordId, stored);
   }
 
-  private async stateBefore(recordId: string, revision: number): Promise<TicketView | null> {
+  private async stateBefore(recordId: string, revision: number): Promise<StoredTicketView | null> {
     // Revision 0 opens the stream: there is no state before it. (A redelivered
     // first event is refused by the guarded upsert, as the stored one is not older.)
     if (revision === 0) return null;

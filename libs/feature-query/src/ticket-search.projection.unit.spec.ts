@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BusMessage } from '@support-desk/event-bus';
 import { ticketMessage } from '@support-desk/event-bus/testing';
-import { InMemoryTicketReadModel, type TicketView } from '@support-desk/read-model';
+import { InMemoryTicketReadModel, type StoredTicketView } from '@support-desk/read-model';
 import { RecentViews } from './recent-views';
 import { projectTicketEvent, TicketSearchProjection } from './ticket-search.projection';
 
@@ -18,9 +18,9 @@ describe('ticket search projection', () => {
     await projectTicketEvent(readModel, synced);
     await projectTicketEvent(readModel, requested); // redelivered: must not reset the sync
     await projectTicketEvent(readModel, synced);
-    const view = await readModel.get('r-1');
-    expect(view?.revision).toBe(1);
-    expect(view?.ticket.sync).toMatchObject({ status: 'SYNCED', zendeskTicketId: '77' });
+    const stored = await readModel.get('r-1');
+    expect(stored?.revision).toBe(1);
+    expect(stored?.view.sync).toMatchObject({ status: 'SYNCED', zendeskTicketId: '77' });
     expect((await readModel.search({ zendeskTicketId: '77' }, { offset: 0, limit: 5 })).total).toBe(1);
   });
 
@@ -45,12 +45,12 @@ describe('TicketSearchProjection (with recent views)', () => {
       this.reads++;
       return super.get(recordId);
     }
-    override upsert(view: TicketView) {
+    override upsert(stored: StoredTicketView) {
       if (this.failNextWrite) {
         this.failNextWrite = false;
         return Promise.reject(new Error('read model down'));
       }
-      return super.upsert(view);
+      return super.upsert(stored);
     }
   }
 
@@ -60,7 +60,7 @@ describe('TicketSearchProjection (with recent views)', () => {
     await projection.project(at(ticketMessage('t-4', 'TicketRequested'), 0, 'r-4'));
     await projection.project(at(ticketMessage('t-4', 'TicketSynced', { zendeskTicketId: '78' }), 1, 'r-4'));
     expect(readModel.reads).toBe(0);
-    expect(await readModel.get('r-4')).toMatchObject({ revision: 1, ticket: { sync: { status: 'SYNCED', zendeskTicketId: '78' } } });
+    expect(await readModel.get('r-4')).toMatchObject({ revision: 1, view: { sync: { status: 'SYNCED', zendeskTicketId: '78' } } });
   });
 
   it('a redelivered first event does not reset a ticket another consumer moved on', async () => {
@@ -69,10 +69,10 @@ describe('TicketSearchProjection (with recent views)', () => {
     await projectTicketEvent(readModel, at(ticketMessage('t-5', 'TicketSynced', { zendeskTicketId: '79' }), 1, 'r-5'));
     const projection = new TicketSearchProjection(readModel); // a fresh member after a rebalance
     await projection.project(at(ticketMessage('t-5', 'TicketRequested'), 0, 'r-5'));
-    expect(await readModel.get('r-5')).toMatchObject({ revision: 1, ticket: { sync: { status: 'SYNCED' } } });
+    expect(await readModel.get('r-5')).toMatchObject({ revision: 1, view: { sync: { status: 'SYNCED' } } });
     // Its remembered view is at revision 0, the store at 1: the next event must read, not fold onto 0.
     await projection.project(at(ticketMessage('t-5', 'SupportFileUploaded'), 2, 'r-5'));
-    expect(await readModel.get('r-5')).toMatchObject({ revision: 2, ticket: { sync: { status: 'SYNCED', zendeskTicketId: '79' } } });
+    expect(await readModel.get('r-5')).toMatchObject({ revision: 2, view: { sync: { status: 'SYNCED', zendeskTicketId: '79' } } });
   });
 
   it('does not remember a view whose write failed', async () => {
@@ -88,7 +88,7 @@ describe('TicketSearchProjection (with recent views)', () => {
 describe('RecentViews', () => {
   it('keeps at most its capacity, dropping the least recently remembered', () => {
     const views = new RecentViews(2);
-    const view = (revision: number) => ({ revision }) as TicketView;
+    const view = (revision: number) => ({ revision }) as StoredTicketView;
     views.remember('a', view(0));
     views.remember('b', view(0));
     views.remember('a', view(1)); // a is now the most recent

@@ -23,6 +23,8 @@ const ticket: OpenTicket = {
   requestedAt: 1,
   files: {},
   sync: { status: 'PENDING' },
+  zendeskStatus: null,
+  zendeskFiles: [],
 };
 
 describe('Zendesk ticket body', () => {

@@ -135,7 +135,7 @@ export class TicketSyncer {
 
   private async ensureFile(recordId: string, zendeskTicketId: string, file: FileForZendesk): Promise<void> {
     const { ticket } = await this.deps.tickets.load(recordId);
-    if (ticket.status !== 'open' || ticket.zendeskFiles?.includes(file.blobKey)) return;
+    if (ticket.status !== 'open' || ticket.zendeskFiles.includes(file.blobKey)) return;
     const log = { ticketId: ticket.ticketId, zendeskTicketId, blobKey: file.blobKey };
     try {
       const mode = await this.sendFile(ticket, zendeskTicketId, file, log);

@@ -1,22 +1,20 @@
-import type { OpenTicket } from '@support-desk/ticket-domain';
-
-/**
- * Admin search's view of tickets: the folded ticket plus the stream revision it
- * reflects. Writes are upserts guarded by that revision, so replays and
- * redeliveries never move a document backwards.
- */
-export type TicketView = { ticket: OpenTicket; revision: number };
+import type { StoredTicketView, TicketView } from './ticket-view';
 
 export type TicketSearchFilter = Partial<Record<'uuid' | 'udid' | 'email' | 'phone' | 'ticketId' | 'zendeskTicketId', string>>;
 
 export type Page = { offset: number; limit: number };
 
-export type SearchResult = { items: OpenTicket[]; total: number };
+export type SearchResult = { items: TicketView[]; total: number };
 
+/**
+ * Admin search's views of tickets (see ticket-view.ts), each with the stream
+ * revision it reflects. Writes are upserts guarded by that revision, so replays
+ * and redeliveries never move a document backwards.
+ */
 export interface TicketReadModel {
-  get(recordId: string): Promise<TicketView | null>;
+  get(recordId: string): Promise<StoredTicketView | null>;
   /** Stores the view unless one with the same or a newer revision is there; true when written. */
-  upsert(view: TicketView): Promise<boolean>;
+  upsert(stored: StoredTicketView): Promise<boolean>;
   /** AND of the given fields; newest first (creation date, then record id); paged. */
   search(filter: TicketSearchFilter, page: Page): Promise<SearchResult>;
   close(): Promise<void>;
@@ -26,14 +24,14 @@ export interface TicketReadModel {
  * Search is forgiving where people are: emails, ids and udids match whatever
  * their case, phones match on digits only ("+44 20-7946 0000" = "+442079460000").
  */
-export function searchKeys(ticket: OpenTicket): Required<TicketSearchFilter> {
+export function searchKeys(view: TicketView): Required<TicketSearchFilter> {
   return {
-    uuid: normalize('uuid', ticket.uuid)!,
-    udid: normalize('udid', ticket.udid)!,
-    email: normalize('email', ticket.email)!,
-    phone: normalize('phone', ticket.phone ?? '') ?? '',
-    ticketId: normalize('ticketId', ticket.ticketId)!,
-    zendeskTicketId: ticket.sync.status === 'SYNCED' ? normalize('zendeskTicketId', ticket.sync.zendeskTicketId)! : '',
+    uuid: normalize('uuid', view.uuid)!,
+    udid: normalize('udid', view.udid)!,
+    email: normalize('email', view.email)!,
+    phone: normalize('phone', view.phone ?? '') ?? '',
+    ticketId: normalize('ticketId', view.ticketId)!,
+    zendeskTicketId: view.sync.status === 'SYNCED' ? normalize('zendeskTicketId', view.sync.zendeskTicketId)! : '',
   };
 }
 

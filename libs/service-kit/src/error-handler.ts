@@ -3,7 +3,7 @@ import { fail } from '@support-desk/contracts';
 import { AppError, type Issue } from './app-error';
 
 /** Status for errors that carry a stable `code` but know nothing of HTTP (domain errors). */
-export type ErrorCodeStatuses = Record<string, number>;
+export type ErrorCodeStatuses = Readonly<Record<string, number>>;
 
 type Classified = { status: number; code: string; message: string; issues?: Issue[] };
 
@@ -28,18 +28,13 @@ export function classifyError(error: FastifyError & { validation?: unknown[]; va
   if (Array.isArray(error.validation)) return validationError(error.validation, error.validationContext);
   const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
   if (known) return { status: known.status, code: known.code, message: known.message ?? error.message };
-  if (error.code && statuses[error.code]) return { status: statuses[error.code]!, code: error.code, message: error.message };
+  if (error.code && Object.hasOwn(statuses, error.code)) return { status: statuses[error.code]!, code: error.code, message: error.message };
   // JSON.parse errors from fastify's parser arrive as SyntaxError with statusCode 400.
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'The request body is not valid JSON' };
   }
-  // Multipart stream failures surface as busboy errors.
-  if (/terminated early|Unexpected end of multipart data/i.test(error.message ?? '')) {
-    return { status: 400, code: 'UPLOAD.INCOMPLETE', message: 'The upload ended before the file was complete (truncated multipart body)' };
-  }
-  if (/Multipart: Boundary not found|Malformed part header|Unsupported Content-Type\./i.test(error.message ?? '')) {
-    return { status: 400, code: 'UPLOAD.MALFORMED_MULTIPART', message: 'The multipart body is malformed' };
-  }
+  // busboy's refusals (bare Errors, no code) never get here: the upload routes turn them
+  // into AppErrors where they arise (feature-files receive-file-part.ts).
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, code: error.code ?? 'REQUEST.INVALID', message: error.message };
   }

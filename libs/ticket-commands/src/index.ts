@@ -1,1 +1,2 @@
-export { TicketCommandHandler } from './ticket-command-handler';
+export { TicketCommandHandler, type NewTicket, type RequestTicketOptions, type TicketCommandResult } from './ticket-command-handler';
+export { IdempotencyKeyReusedError } from './request-idempotency';

@@ -1,6 +1,39 @@
 import { ticketStreamId, type TicketEvent } from '@support-desk/contracts';
 import { handleCommand, type EventStore, type JsonObject, type RecordedEvent } from '@support-desk/event-store';
-import { foldTicket, ticketDecider, toTicketEvent, type Ticket, type TicketCommand } from '@support-desk/ticket-domain';
+import {
+  DomainError,
+  foldTicket,
+  recordIdForTicket,
+  ticketDecider,
+  ticketIdForIdempotencyKey,
+  toTicketEvent,
+  type OpenTicket,
+  type RequestTicket,
+  type Ticket,
+  type TicketCommand,
+} from '@support-desk/ticket-domain';
+import { firstOutcome, requestHash } from './request-idempotency';
+
+export type TicketCommandResult = {
+  /** Events this command appended (none: an idempotent no-op). */
+  newEvents: TicketEvent[];
+  /** The ticket after the command. */
+  state: OpenTicket;
+  /** Stream revision the state reflects. */
+  revision: number;
+};
+
+/** What a customer asks for; the ids are the command layer's (see requestTicket). */
+export type NewTicket = Omit<RequestTicket['data'], 'recordId' | 'ticketId' | 'now'>;
+
+export type RequestTicketOptions = {
+  now: number;
+  /** The client's Idempotency-Key: it names the ticket, so a retry lands on the same stream. */
+  idempotencyKey?: string;
+  /** The ticket id when there is no key. */
+  newTicketId: () => string;
+  correlationId?: string;
+};
 
 /** The ticket aggregate over the EventStore port: what every writer of tickets shares. */
 export class TicketCommandHandler {
@@ -13,8 +46,43 @@ export class TicketCommandHandler {
     return { ticket: foldTicket(events), recorded };
   }
 
-  /** Decide and append; metadata (correlation id, request hash) goes on every new event. */
-  async handle(recordId: string, command: TicketCommand, metadata: JsonObject = {}) {
-    return handleCommand(this.store, ticketStreamId(recordId), command, ticketDecider, { toEvent: toTicketEvent, metadata });
+  /**
+   * Decide (ticket-domain's `<command>.decider.ts`) and append; metadata
+   * (correlation id, request hash) goes on every new event.
+   */
+  async handle(recordId: string, command: TicketCommand, metadata: JsonObject = {}): Promise<TicketCommandResult> {
+    const result = await handleCommand(this.store, ticketStreamId(recordId), command, ticketDecider, { toEvent: toTicketEvent, metadata });
+    return { ...result, state: openAfter(result.state, command) };
   }
+
+  /**
+   * RequestTicket (ticket-domain request-ticket.decider.ts), safe to retry: with
+   * an Idempotency-Key the same key and request give the first answer again and
+   * no second ticket, also when retries race; the same key with another request
+   * is an IdempotencyKeyReusedError.
+   */
+  async requestTicket(ticket: NewTicket, options: RequestTicketOptions): Promise<OpenTicket> {
+    const key = options.idempotencyKey;
+    const ticketId = key ? ticketIdForIdempotencyKey(key) : options.newTicketId();
+    const recordId = recordIdForTicket(ticketId);
+    const hash = requestHash(ticket);
+    const command: RequestTicket = { type: 'RequestTicket', data: { recordId, ticketId, ...ticket, now: options.now } };
+    try {
+      const { state } = await this.handle(recordId, command, { correlationId: options.correlationId, ...(key ? { requestHash: hash } : {}) });
+      return state;
+    } catch (error) {
+      // The key's ticket exists: this is a retry (or a reuse) of an earlier request.
+      if (!(key && error instanceof DomainError && error.code === 'TICKET.ALREADY_EXISTS')) throw error;
+      return firstOutcome((await this.load(recordId)).recorded, hash);
+    }
+  }
+}
+
+/**
+ * Every command either opens the ticket (RequestTicket) or is refused unless the
+ * ticket is open, so a ticket a command was decided on is open afterwards.
+ */
+function openAfter(state: Ticket, command: TicketCommand): OpenTicket {
+  if (state.status !== 'open') throw new Error(`${command.type} left ticket ${command.data.recordId} not open`);
+  return state;
 }

@@ -1,6 +1,6 @@
 import type { SupportFileType, TicketEvent } from '@support-desk/contracts';
 
-/** What we know of one support ticket, folded from its events. */
+/** A support file as the write side keeps it: enough to serve it and send it to Zendesk. */
 export type StoredFile = {
   blobKey: string;
   fileName: string;
@@ -14,6 +14,11 @@ export type SyncState =
   | { status: 'SYNCED'; zendeskTicketId: string; syncedAt: number }
   | { status: 'FAILED'; reason: string; attempts: number; failedAt: number };
 
+/**
+ * What the write side knows of one support ticket, folded from its events: what
+ * the deciders check, and what the writers answer with. The admin search keeps
+ * its own view (feature-query), so nothing here exists for the read side.
+ */
 export type OpenTicket = {
   status: 'open';
   recordId: string;
@@ -30,13 +35,10 @@ export type OpenTicket = {
   requestedAt: number;
   files: Partial<Record<SupportFileType, StoredFile>>;
   sync: SyncState;
-  /**
-   * Zendesk's status (NEW, OPEN, …) and Zendesk's time of that change, from its webhook.
-   * Absent until Zendesk reports one (and on tickets folded before these fields existed).
-   */
-  zendeskStatus?: { status: string; changedAt: number };
+  /** Zendesk's status (NEW, OPEN, …) and Zendesk's time of that change, from its webhook; null until it reports one. */
+  zendeskStatus: { status: string; changedAt: number } | null;
   /** blobKeys of the support files already added to the Zendesk ticket. */
-  zendeskFiles?: string[];
+  zendeskFiles: string[];
 };
 
 export type Ticket = { status: 'none' } | OpenTicket;
@@ -46,7 +48,7 @@ export const initialTicket = (): Ticket => ({ status: 'none' });
 export function evolve(state: Ticket, event: TicketEvent): Ticket {
   switch (event.type) {
     case 'TicketRequested':
-      return { status: 'open', ...event.data, files: {}, sync: { status: 'PENDING' } };
+      return { status: 'open', ...event.data, files: {}, sync: { status: 'PENDING' }, zendeskStatus: null, zendeskFiles: [] };
     case 'SupportFileUploaded': {
       if (state.status !== 'open') return state;
       const { fileType, blobKey, fileName, contentType, size, uploadedAt } = event.data;
@@ -65,9 +67,8 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       };
     case 'SupportFileSynced': {
       if (state.status !== 'open') return state;
-      const synced = state.zendeskFiles ?? [];
-      if (synced.includes(event.data.blobKey)) return state;
-      return { ...state, zendeskFiles: [...synced, event.data.blobKey] };
+      if (state.zendeskFiles.includes(event.data.blobKey)) return state;
+      return { ...state, zendeskFiles: [...state.zendeskFiles, event.data.blobKey] };
     }
     case 'TicketStatusChanged':
       if (state.status !== 'open') return state;

@@ -1,7 +1,9 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithRealServer, findMongo, runId } from '@support-desk/service-kit/testing';
-import { sampleTicket, ticketReadModelContract } from '../testing';
+import { sampleView, ticketReadModelContract } from '../testing';
+import { searchKeys } from '../ticket-read-model.port';
+import { fromV0Document, type TicketDocumentV0 } from '../ticket-view.v0';
 import { MongoTicketReadModel } from './mongo-ticket-read-model';
 
 // One database per run, dropped at the end: reruns never see each other's tickets.
@@ -10,6 +12,16 @@ const database = `supportdesk_e2e_${runId()}`;
 describeWithRealServer('MongoTicketReadModel', await findMongo(), (endpoint) => {
   ticketReadModelContract('mongodb', async () => ({
     readModel: await MongoTicketReadModel.connect({ url: endpoint().url, database }),
+    // The document exactly as builds before versioned views wrote it: the write side's ticket in `doc`.
+    storeV0Document: async (doc: TicketDocumentV0, revision: number) => {
+      const client = new MongoClient(endpoint().url, { serverSelectionTimeoutMS: 5_000 });
+      try {
+        const fields = { ...searchKeys(fromV0Document(doc)), revision, createdAt: doc.requestedAt, doc };
+        await client.db(database).collection<{ _id: string }>('tickets').insertOne({ _id: doc.recordId, ...fields });
+      } finally {
+        await client.close();
+      }
+    },
   }));
 
   // infra/local's FerretDB stores in PostgreSQL, whose btree indexes cannot answer the
@@ -20,8 +32,8 @@ describeWithRealServer('MongoTicketReadModel', await findMongo(), (endpoint) => 
     try {
       const buildInfo = await client.db('admin').command({ buildInfo: 1 });
       const readModel = await MongoTicketReadModel.connect({ url: endpoint().url, database });
-      const tickets = Array.from({ length: 1000 }, () => sampleTicket({}));
-      await Promise.all(tickets.map((ticket) => readModel.upsert({ ticket, revision: 0 })));
+      const tickets = Array.from({ length: 1000 }, () => sampleView({}));
+      await Promise.all(tickets.map((view) => readModel.upsert({ view, revision: 0 })));
       await readModel.close();
       const explain = await client.db(database).command({ explain: { find: 'tickets', filter: { ticketId: { $eq: tickets[7]!.ticketId } } } });
       const plan = JSON.stringify(explain.queryPlanner ?? {});

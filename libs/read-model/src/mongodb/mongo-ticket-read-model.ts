@@ -1,5 +1,6 @@
 import { MongoClient, MongoServerError, type Collection } from 'mongodb';
-import type { Page, SearchResult, TicketReadModel, TicketSearchFilter, TicketView } from '../ticket-read-model.port';
+import type { Page, SearchResult, TicketReadModel, TicketSearchFilter } from '../ticket-read-model.port';
+import { readStoredView, type StoredTicketView } from '../ticket-view';
 import { InsertBatcher } from './insert-batcher';
 import { INDEXES, SORT, toDocumentFields, toQuery, type TicketDocument } from './ticket-document';
 
@@ -45,12 +46,12 @@ export class MongoTicketReadModel implements TicketReadModel {
     }
   }
 
-  async get(recordId: string): Promise<TicketView | null> {
+  async get(recordId: string): Promise<StoredTicketView | null> {
     // A plain `{_id: value}` (not `$eq`): FerretDB 1.x pushes only that form down to
     // its primary key (1.7 ms vs 8 ms at 3,000 documents). recordId is ours, a string.
     if (typeof recordId !== 'string') throw new TypeError('recordId must be a string');
     const found = await this.tickets.findOne({ _id: recordId }, { projection: { doc: 1, revision: 1 } });
-    return found ? { ticket: found.doc, revision: found.revision } : null;
+    return found ? { view: readStoredView(found.doc), revision: found.revision } : null;
   }
 
   /**
@@ -58,20 +59,20 @@ export class MongoTicketReadModel implements TicketReadModel {
    * newer, nothing matches, the upsert tries to insert a second document with the
    * same `_id` and the server refuses it (11000): that refusal is the "not written".
    */
-  async upsert(view: TicketView): Promise<boolean> {
-    const _id = view.ticket.recordId;
+  async upsert(stored: StoredTicketView): Promise<boolean> {
+    const _id = stored.view.recordId;
     // Plain equality on _id (our own string, not client input) so the upsert seeds the new document's _id.
-    if (typeof _id !== 'string') throw new TypeError('ticket.recordId must be a string');
+    if (typeof _id !== 'string') throw new TypeError('view.recordId must be a string');
     try {
-      if (view.revision === 0) {
+      if (stored.revision === 0) {
         // Nothing can be older than a stream's first event, so a plain insert says the
         // same as the guarded upsert, and inserts batch: on FerretDB 1.24 an upsert costs
         // 2.5 ms, an insert 1.1 ms, a batched insert 0.14 ms per document.
-        return await this.inserts.insert({ _id, ...toDocumentFields(view) });
+        return await this.inserts.insert({ _id, ...toDocumentFields(stored) });
       }
       const result = await this.tickets.updateOne(
-        { _id, revision: { $lt: view.revision } },
-        { $set: toDocumentFields(view) },
+        { _id, revision: { $lt: stored.revision } },
+        { $set: toDocumentFields(stored) },
         { upsert: true },
       );
       return result.modifiedCount + result.upsertedCount > 0;
@@ -88,7 +89,7 @@ export class MongoTicketReadModel implements TicketReadModel {
     // A first page that is not full already holds every match: no count needed. Most
     // admin searches (one customer, one ticket) end here, halving the server's work.
     const total = page.offset === 0 && found.length < page.limit ? found.length : await this.tickets.countDocuments(query);
-    return { items: found.map((d) => d.doc), total };
+    return { items: found.map((d) => readStoredView(d.doc)), total };
   }
 
   async close(): Promise<void> {

@@ -1,17 +1,20 @@
 import type { Filter, IndexDescription } from 'mongodb';
-import type { OpenTicket } from '@support-desk/ticket-domain';
-import { normalizeFilter, searchKeys, type TicketSearchFilter, type TicketView } from '../ticket-read-model.port';
+import { normalizeFilter, searchKeys, type TicketSearchFilter } from '../ticket-read-model.port';
+import type { StoredTicketView, TicketView } from '../ticket-view';
+import type { TicketDocumentV0 } from '../ticket-view.v0';
 
 /**
  * One ticket per document: `_id` is the record id, the normalized search keys sit
  * in top-level fields (top-level rather than nested: simplest for FerretDB's
- * indexes), and the folded ticket is kept whole in `doc`, returned as-is.
+ * indexes), and the view is kept whole in `doc` with its shape version
+ * (`doc.schemaVersion`), read back by readStoredView. Documents written before
+ * views were versioned hold the v0 shape there.
  */
 export type TicketDocument = Required<TicketSearchFilter> & {
   _id: string;
   revision: number;
   createdAt: number;
-  doc: OpenTicket;
+  doc: TicketView | TicketDocumentV0;
 };
 
 // Field names are fixed here, never taken from input: a filter only ever supplies values.
@@ -33,8 +36,8 @@ export const INDEXES: IndexDescription[] = [
   ...Object.entries(KEY_FIELDS).map(([field, path]) => ({ key: { [path]: 1, createdAt: -1, _id: -1 }, name: `by_${field}` })),
 ];
 
-export function toDocumentFields({ ticket, revision }: TicketView): Omit<TicketDocument, '_id'> {
-  return { ...searchKeys(ticket), revision, createdAt: ticket.requestedAt, doc: ticket };
+export function toDocumentFields({ view, revision }: StoredTicketView): Omit<TicketDocument, '_id'> {
+  return { ...searchKeys(view), revision, createdAt: view.requestedAt, doc: view };
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { OpenTicket } from '@support-desk/ticket-domain';
 import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
-import { normalizeFilter, searchKeys, type Page, type SearchResult, type TicketReadModel, type TicketSearchFilter, type TicketView } from '../ticket-read-model.port';
+import { normalizeFilter, searchKeys, type Page, type SearchResult, type TicketReadModel, type TicketSearchFilter } from '../ticket-read-model.port';
+import { readStoredView, type StoredTicketView } from '../ticket-view';
 
 // Column names are fixed here, never taken from input: filters only bind values.
 const COLUMNS: Record<keyof TicketSearchFilter, string> = {
@@ -34,7 +34,11 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at DESC, record_id DESC);
 `;
 
-/** The embedded read model: one row per ticket, normalized search keys in indexed columns. */
+/**
+ * The embedded read model: one row per ticket, normalized search keys in indexed
+ * columns, the view as JSON in `doc` (its shape version inside it, read back by
+ * readStoredView).
+ */
 export class SqliteTicketReadModel implements TicketReadModel {
   private readonly db: SqliteDatabase;
 
@@ -43,15 +47,15 @@ export class SqliteTicketReadModel implements TicketReadModel {
     this.db.exec(SCHEMA);
   }
 
-  async get(recordId: string): Promise<TicketView | null> {
+  async get(recordId: string): Promise<StoredTicketView | null> {
     const row = this.db.prepare('SELECT revision, doc FROM tickets WHERE record_id = ?').get(recordId) as
       | { revision: number; doc: string }
       | undefined;
-    return row ? { revision: row.revision, ticket: JSON.parse(row.doc) as OpenTicket } : null;
+    return row ? { view: readStoredView(JSON.parse(row.doc)), revision: row.revision } : null;
   }
 
-  async upsert({ ticket, revision }: TicketView): Promise<boolean> {
-    const k = searchKeys(ticket);
+  async upsert({ view, revision }: StoredTicketView): Promise<boolean> {
+    const k = searchKeys(view);
     // The WHERE on the conflict branch is the revision guard: older writes are no-ops.
     const info = this.db
       .prepare(
@@ -63,7 +67,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
            ticket_id_key = excluded.ticket_id_key, zendesk_ticket_id_key = excluded.zendesk_ticket_id_key, doc = excluded.doc
          WHERE tickets.revision < excluded.revision`,
       )
-      .run(ticket.recordId, revision, ticket.requestedAt, k.uuid, k.udid, k.email, k.phone, k.ticketId, k.zendeskTicketId, JSON.stringify(ticket));
+      .run(view.recordId, revision, view.requestedAt, k.uuid, k.udid, k.email, k.phone, k.ticketId, k.zendeskTicketId, JSON.stringify(view));
     return info.changes > 0;
   }
 
@@ -75,7 +79,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
     const rows = this.db
       .prepare(`SELECT doc FROM tickets ${where} ORDER BY created_at DESC, record_id DESC LIMIT ? OFFSET ?`)
       .all(...values, page.limit, page.offset) as { doc: string }[];
-    return { items: rows.map((r) => JSON.parse(r.doc) as OpenTicket), total };
+    return { items: rows.map((r) => readStoredView(JSON.parse(r.doc))), total };
   }
 
   async close(): Promise<void> {

@@ -1,1 +1,1 @@
-export { ticketReadModelContract, sampleTicket, type TicketReadModelFactory } from './ticket-read-model.contract';
+export { ticketReadModelContract, sampleView, type TicketReadModelFactory } from './ticket-read-model.contract';

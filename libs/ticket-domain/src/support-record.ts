@@ -11,7 +11,11 @@ export type FileLinks = {
 /** The seed's status of a ticket Zendesk has not reported on yet. */
 export const INITIAL_TICKET_STATUS = 'CREATED';
 
-/** The seed's support record, built from what we know; nothing invented. */
+/**
+ * The seed's support record as the writers answer it (create, upload, admin sync),
+ * from the write side's ticket; nothing invented. Admin search answers the same
+ * record from its own view (feature-query), and a test there keeps the two equal.
+ */
 export function toSupportRecord(ticket: OpenTicket, links: FileLinks): SupportRecord {
   return {
     id: ticket.recordId,
