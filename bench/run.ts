@@ -1,25 +1,35 @@
 /**
- * Benchmarks (figures, not pass/fail): create-ticket throughput and latency,
- * create → searchable latency at half of peak intake, and file-service RSS growth
- * while a large log streams through. Loopback only, bounded in time.
+ * Benchmarks (figures, not pass/fail): intake req/s as a ratio to a naive baseline
+ * server run in the same bench (target `intake`), create-ticket throughput and
+ * latency, create → searchable latency at half of peak intake, and file-service
+ * RSS growth while a large log streams through. Loopback only, bounded in time.
  *
- *   npm run bench -- [--targets embedded,stack] [--seconds 10] [--concurrency 16] [--log-mib 1024]
+ *   npm run bench -- [--targets intake,embedded,stack] [--seconds 10] [--concurrency 16] [--log-mib 1024]
+ *                    [--intake-seconds 8] [--intake-warmup 2] [--intake-connections 50] [--intake-rounds 1] [--intake-servers 'baseline NORMAL,intake-api (os)']
  * The stack target needs the servers: eval "$(infra/local/start.sh)" first.
  */
 import { parseArgs } from 'node:util';
 import { streamUpload } from './big-upload';
 import { closedLoop, fmt, openLoop, percentile } from './http-load';
+import { intakePinning, intakeThroughput } from './intake-throughput';
 import { watchRss } from './rss';
 import { embeddedTarget, stackTarget, type Target } from './targets';
 
 const { values: args } = parseArgs({
   options: {
-    targets: { type: 'string', default: 'embedded' },
+    targets: { type: 'string', default: 'intake,embedded' },
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '16' },
     'log-mib': { type: 'string', default: '1024' },
     /** Extra visibility run at a fixed low rate, to show latency when the read model keeps up. */
     'low-rate': { type: 'string', default: '20' },
+    'intake-seconds': { type: 'string', default: '8' },
+    'intake-warmup': { type: 'string', default: '2' },
+    'intake-connections': { type: 'string', default: '50' },
+    /** Each server this many times, interleaved; the median is reported. */
+    'intake-rounds': { type: 'string', default: '1' },
+    /** Comma-separated subset of the intake servers (their baselines are added). */
+    'intake-servers': { type: 'string' },
   },
 });
 const seconds = Number(args.seconds);
@@ -128,7 +138,6 @@ async function bench(t: Target): Promise<Record<string, string>> {
   // A read model that never caught up would only measure its backlog: say so instead.
   const visibility = drained ? await visibilityAt(rate) : { samples: [], created: 0, found: 0 };
 
-
   return {
     target: t.name,
     'creates/s (closed loop)': fmt(peak),
@@ -149,10 +158,25 @@ async function bench(t: Target): Promise<Record<string, string>> {
   };
 }
 
+const targets = args.targets.split(',');
+if (targets.includes('intake')) {
+  const rows = await intakeThroughput({
+    seconds: Number(args['intake-seconds']),
+    warmupSeconds: Number(args['intake-warmup']),
+    connections: Number(args['intake-connections']),
+    rounds: Number(args['intake-rounds']),
+    servers: args['intake-servers']?.split(',').map((s) => s.trim()),
+  });
+  console.log(
+    `\nintake: median of ${args['intake-rounds']} round(s), ${args['intake-seconds']}s per server after ${args['intake-warmup']}s warm-up, ${args['intake-connections']} connections (autocannon), ${intakePinning}, node ${process.version}, ${new Date().toISOString()}`,
+  );
+  console.table(rows);
+}
+
 const results: Record<string, string>[] = [];
-for (const name of args.targets.split(',')) {
+for (const name of targets.filter((t) => t !== 'intake')) {
   const maxLog = `${Math.max(2048, Number(args['log-mib']) * 2)}MiB`;
-  if (name !== 'embedded' && name !== 'stack') throw new Error(`unknown target ${name} (known: embedded, stack)`);
+  if (name !== 'embedded' && name !== 'stack') throw new Error(`unknown target ${name} (known: intake, embedded, stack)`);
   const target = name === 'stack' ? await stackTarget(maxLog) : await embeddedTarget(maxLog);
   try {
     results.push(await bench(target));
@@ -160,7 +184,9 @@ for (const name of args.targets.split(',')) {
     await target.close();
   }
 }
-console.log(`\nbench: ${seconds}s per phase, concurrency ${concurrency}, node ${process.version}, ${new Date().toISOString()}`);
-// One row per figure, one column per target.
-const metrics = Object.keys(results[0] ?? {}).filter((k) => k !== 'target');
-console.table(Object.fromEntries(metrics.map((m) => [m, Object.fromEntries(results.map((r) => [r.target!, r[m]]))])));
+if (results.length > 0) {
+  console.log(`\nbench: ${seconds}s per phase, concurrency ${concurrency}, node ${process.version}, ${new Date().toISOString()}`);
+  // One row per figure, one column per target.
+  const metrics = Object.keys(results[0]!).filter((k) => k !== 'target');
+  console.table(Object.fromEntries(metrics.map((m) => [m, Object.fromEntries(results.map((r) => [r.target!, r[m]]))])));
+}

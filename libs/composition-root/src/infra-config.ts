@@ -19,6 +19,8 @@ export const eventStoreConfigSchema = z.object({
   EVENTSTORE_URL: optionalText.refine((url) => url === undefined || /^esdb(\+discover)?:\/\//.test(url), {
     message: 'must be an esdb:// (EventStoreDB) URL, or unset for the embedded SQLite store',
   }),
+  /** SQLite store: fsync = an acknowledged append survives power loss; os = survives a process crash only. */
+  EVENTSTORE_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
 });
 
 /** KAFKA_BROKERS (comma-separated host:port) → Kafka; unset → the in-process bus. */

@@ -81,7 +81,7 @@ async function openEventStore(config: EventStoreConfig, root: string): Promise<O
   }
   const { SqliteCheckpointStore, SqliteEventStore } = await import('@support-desk/event-store/sqlite');
   const path = join(root, 'events.db');
-  const eventStore = new SqliteEventStore(path);
+  const eventStore = new SqliteEventStore(path, { durability: config.EVENTSTORE_DURABILITY });
   const feed = { eventStore, checkpoints: new SqliteCheckpointStore(eventStore.database), close: () => eventStore.close() };
   return { adapter: feed, describe: `SQLite ${path}` };
 }

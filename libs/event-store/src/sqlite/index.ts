@@ -1,2 +1,2 @@
-export { SqliteEventStore } from './sqlite-event-store';
+export { SqliteEventStore, type SqliteDurability, type SqliteEventStoreOptions } from './sqlite-event-store';
 export { SqliteCheckpointStore } from './sqlite-checkpoint-store';

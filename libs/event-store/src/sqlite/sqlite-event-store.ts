@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
 import {
-  checkExpectedRevision,
   type AppendResult,
   type EventStore,
   type EventSubscription,
@@ -13,6 +12,7 @@ import {
   type SubscribeOptions,
 } from '../event-store.port';
 import { SubscriptionRegistry } from '../subscription-registry';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 import { SqliteSubscription } from './sqlite-subscription';
 
 type EventRow = {
@@ -25,6 +25,8 @@ type EventRow = {
   metadata: string;
   recorded_at: number;
 };
+
+const SYNCHRONOUS: Record<SqliteDurability, string> = { fsync: 'FULL', os: 'NORMAL' };
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -41,67 +43,75 @@ const SCHEMA = `
 `;
 
 /**
- * Event store on one SQLite file. Appends run in an IMMEDIATE transaction, so the
+ * What a 200 after an append survives. `fsync` (PRAGMA synchronous=FULL): the WAL
+ * is fsynced at every commit, so an acknowledged append survives a process crash
+ * and a power loss or OS crash. `os` (synchronous=NORMAL): the commit is handed
+ * to the OS without fsync; it survives a process crash (kill -9), but a power
+ * loss or OS crash may lose the last commits before the next WAL checkpoint.
+ */
+export type SqliteDurability = 'fsync' | 'os';
+
+export type SqliteEventStoreOptions = {
+  /** How often a caught-up subscription looks for appends by other processes sharing the file. */
+  pollIntervalMs?: number;
+  now?: () => number;
+  /** Default `fsync`: a 200 tells the app "we have your ticket". */
+  durability?: SqliteDurability;
+};
+
+/**
+ * Event store on one SQLite file. Appends are group-committed (see
+ * SqliteGroupCommit): concurrent appends share one IMMEDIATE transaction, so the
  * revision check and the insert are atomic even across processes sharing the file.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: SqliteDatabase;
   private readonly appended = new EventEmitter().setMaxListeners(0);
   private readonly subscriptions = new SubscriptionRegistry();
+  private readonly groupCommit: SqliteGroupCommit;
+  private readonly selectStream;
+  private readonly selectAfter;
+  private readonly selectAfterWithPrefix;
 
   constructor(
     path: string,
-    private readonly options: { pollIntervalMs?: number; now?: () => number } = {},
+    private readonly options: SqliteEventStoreOptions = {},
   ) {
     this.db = openSqliteDatabase(path);
+    this.db.pragma(`synchronous = ${SYNCHRONOUS[options.durability ?? 'fsync']}`);
     this.db.exec(SCHEMA);
+    // Prepared once: preparing per call was ~7 % of intake-api's CPU under load.
+    this.selectStream = this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY revision');
+    this.selectAfter = this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+    this.selectAfterWithPrefix = this.db.prepare<[number, number, string, number], EventRow>(
+      'SELECT * FROM events WHERE position > ? AND substr(stream_id, 1, ?) = ? ORDER BY position LIMIT ?',
+    );
+    this.groupCommit = new SqliteGroupCommit(this.db, () => this.appended.emit('appended'));
   }
 
   async append(streamId: string, events: NewEvent[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const now = (this.options.now ?? Date.now)();
-    const currentRevision = this.db.prepare('SELECT MAX(revision) AS r FROM events WHERE stream_id = ?');
-    const insert = this.db.prepare(
-      'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const write = this.db.transaction((): AppendResult => {
-      const row = currentRevision.get(streamId) as { r: number | null };
-      const current = row.r ?? 'no_stream';
-      checkExpectedRevision(streamId, expectedRevision, current);
-      let revision = current === 'no_stream' ? -1 : current;
-      let position = 0;
-      for (const event of events) {
-        revision += 1;
-        const info = insert.run(
-          event.id ?? randomUUID(),
-          streamId,
-          revision,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata ?? {}),
-          now,
-        );
-        position = Number(info.lastInsertRowid);
-      }
-      return { nextExpectedRevision: revision, position: String(position) };
-    });
-    const result = write.immediate();
-    this.appended.emit('appended');
-    return result;
+    const rows = events.map((event) => ({
+      id: event.id ?? randomUUID(),
+      type: event.type,
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify(event.metadata ?? {}),
+    }));
+    return this.groupCommit.append(streamId, rows, expectedRevision, (this.options.now ?? Date.now)());
+  }
+
+  /** Transactions committed and the writes (appends, checkpoints) they carried: group commit at work. */
+  get commitStats(): { readonly commits: number; readonly writes: number } {
+    return this.groupCommit.stats;
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
-    const rows = this.db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as EventRow[];
-    return rows.map(toRecorded);
+    return this.selectStream.all(streamId).map(toRecorded);
   }
 
   /** Up to `limit` events after `position`, optionally only from streams with a prefix. */
   readAllAfter(position: number, limit: number, streamPrefix?: string): RecordedEvent[] {
-    const rows = streamPrefix
-      ? (this.db
-          .prepare('SELECT * FROM events WHERE position > ? AND substr(stream_id, 1, ?) = ? ORDER BY position LIMIT ?')
-          .all(position, streamPrefix.length, streamPrefix, limit) as EventRow[])
-      : (this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?').all(position, limit) as EventRow[]);
+    const rows = streamPrefix ? this.selectAfterWithPrefix.all(position, streamPrefix.length, streamPrefix, limit) : this.selectAfter.all(position, limit);
     return rows.map(toRecorded);
   }
 
@@ -114,6 +124,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.subscriptions.stopAll();
+    // Appends already queued are written, not dropped.
+    if (this.db.open) this.groupCommit.flush();
     if (this.db.open) this.db.close();
   }
 

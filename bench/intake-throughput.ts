@@ -1,0 +1,207 @@
+/**
+ * Intake throughput against a naive baseline started in the same run: each server
+ * on one core (`taskset -c 1`), the load generator (autocannon, closed loop of
+ * `connections`) on the other (`taskset -c 0`), the seed's create body without
+ * images. Prints req/s, p99 and each server's ratio to its baseline, so a figure
+ * means the same on a faster or slower machine.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { builtApp } from '../tools/build.mjs';
+import { freePort, waitHealthy } from './targets';
+
+export type IntakeServer = {
+  name: string;
+  /** node's arguments, resolved when the server starts (building a bundle first if it is stale). */
+  nodeArgs: () => string[];
+  env?: Record<string, string>;
+  /** Directory to run it in (default: this checkout), e.g. another commit's worktree to compare before and after. */
+  root?: string;
+  /** Which baseline this server's ratio is taken against, and the goal it has to reach. */
+  versus?: { baseline: string; goal: number };
+};
+
+export type IntakeOptions = { seconds: number; warmupSeconds: number; connections: number; rounds: number; servers?: string[] };
+
+/** cpuMsPerRequest: the server's own CPU time per answered request, which other load on the machine barely moves. */
+export type IntakeFigure = { reqPerSec: number; p99Ms: number; cpuMsPerRequest: number; non2xx: number; errors: number };
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+/** The seed's create body, without images (an image would need an upload first). */
+export const SEED_CREATE_BODY = JSON.stringify({
+  uuid: '79af4bc5-a995-4262-92ee-0da381ccaf07',
+  udid: '7237F578-828D-43D9-995D-F8B7AC8A4881',
+  subject: 'sub 1@innoflexion.com',
+  message: 'msg 1@innoflexion.com',
+  email: 'sudipta.bhaumik@innoflexion.com',
+  name: 'sudipta',
+  category: 'cat1',
+  phone: '+919916248135',
+});
+
+const baseline = () => ['--import', 'tsx', 'bench/baseline-server.ts'];
+// What production runs: the esbuild bundles, with the flags of `npm start` / the stack launcher.
+const intakeApi = () => ['--enable-source-maps', builtApp('intake-api')];
+const npmStart = () => ['--enable-source-maps', '--max-semi-space-size=1', builtApp('support-desk')];
+
+/** Every server the step knows, in the order it runs them; each runs in default config unless its env says otherwise. */
+export const INTAKE_SERVERS: IntakeServer[] = [
+  { name: 'baseline NORMAL', nodeArgs: baseline, env: { BASELINE_SYNC: 'NORMAL' } },
+  { name: 'baseline FULL', nodeArgs: baseline, env: { BASELINE_SYNC: 'FULL' } },
+  { name: 'intake-api (fsync)', nodeArgs: intakeApi, env: { EVENTSTORE_DURABILITY: 'fsync' }, versus: { baseline: 'baseline FULL', goal: 2 } },
+  { name: 'intake-api (os)', nodeArgs: intakeApi, env: { EVENTSTORE_DURABILITY: 'os' }, versus: { baseline: 'baseline NORMAL', goal: 1 } },
+  { name: 'npm start (fsync)', nodeArgs: npmStart, env: { EVENTSTORE_DURABILITY: 'fsync' }, versus: { baseline: 'baseline NORMAL', goal: 0.6 } },
+  { name: 'npm start (os)', nodeArgs: npmStart, env: { EVENTSTORE_DURABILITY: 'os' }, versus: { baseline: 'baseline NORMAL', goal: 0.6 } },
+];
+
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** `taskset -c <core> node …` where taskset works, plain `node …` elsewhere. */
+function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return hasTaskset ? spawn('taskset', ['-c', String(core), process.execPath, ...args], options) : spawn(process.execPath, args, options);
+}
+
+/** Embedded means embedded: no server addresses a caller exported for the stack target. */
+function embeddedEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KAFKA_|MONGODB_|S3_|EVENTSTORE_|LOG_LEVEL$)/.test(k)));
+}
+
+/** User + system CPU ms of a process (all its threads), from /proc; NaN where there is no /proc. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function startServer(server: IntakeServer, dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = pinned(1, server.nodeArgs(), {
+    cwd: server.root ?? repoRoot,
+    env: {
+      ...embeddedEnv(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      BASELINE_DB: join(dataDir, 'baseline.db'),
+      ADMIN_TOKEN: 'bench-admin-token',
+      ...server.env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  const url = `http://127.0.0.1:${port}`;
+  // A server that dies at start (bad config, port taken) fails the step at once, not after the health timeout.
+  const died = exited.then((code) => Promise.reject(new Error(`${server.name} exited with ${code} before it was healthy`)));
+  died.catch(() => undefined); // only the race below reports it
+  try {
+    await Promise.race([waitHealthy(url), died]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+type AutocannonResult = { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number; timeouts: number; '2xx': number };
+
+function autocannon(url: string, seconds: number, connections: number): Promise<AutocannonResult> {
+  const args = [
+    autocannonBin,
+    '-j',
+    '-n',
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    SEED_CREATE_BODY,
+    `${url}/api/user/log/message`,
+  ];
+  const child = pinned(0, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return new Promise((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(out) as AutocannonResult) : reject(new Error(`autocannon exited ${code}`))));
+  });
+}
+
+async function measure(server: IntakeServer, options: IntakeOptions): Promise<IntakeFigure> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-intake-bench-'));
+  try {
+    const running = await startServer(server, dataDir);
+    try {
+      // Warm-up: JIT, SQLite page cache and WAL growth settle before the figure is taken.
+      if (options.warmupSeconds > 0) await autocannon(running.url, options.warmupSeconds, options.connections);
+      const cpuBefore = cpuMs(running.pid);
+      const r = await autocannon(running.url, options.seconds, options.connections);
+      const cpuMsPerRequest = (cpuMs(running.pid) - cpuBefore) / Math.max(1, r['2xx']);
+      // A server that refuses the seed's body measures nothing: fail loudly (this is what CI's smoke run checks).
+      if (r['2xx'] === 0 || r.non2xx > 0) throw new Error(`${server.name}: ${r['2xx']} answers 2xx, ${r.non2xx} not`);
+      return { reqPerSec: r.requests.average, p99Ms: r.latency.p99, cpuMsPerRequest, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+    } finally {
+      await running.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
+/**
+ * Runs the selected servers one after the other, `rounds` times over (interleaved, so
+ * a burst of other load on the machine hits every server alike), and reports each
+ * server's median. A server's baseline is added when not selected.
+ */
+export async function intakeThroughput(options: IntakeOptions): Promise<Record<string, Record<string, string>>> {
+  const wanted = new Set(options.servers ?? INTAKE_SERVERS.map((s) => s.name));
+  for (const s of INTAKE_SERVERS) if (wanted.has(s.name) && s.versus) wanted.add(s.versus.baseline);
+  const unknown = [...wanted].filter((n) => !INTAKE_SERVERS.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown intake server ${unknown.join(', ')} (known: ${INTAKE_SERVERS.map((s) => s.name).join(', ')})`);
+  const selected = INTAKE_SERVERS.filter((s) => wanted.has(s.name));
+  const runs = new Map<string, IntakeFigure[]>(selected.map((s) => [s.name, []]));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const server of selected) runs.get(server.name)!.push(await measure(server, options));
+  }
+  const reqPerSec = (name: string) => median(runs.get(name)!.map((f) => f.reqPerSec));
+
+  const rows: Record<string, Record<string, string>> = {};
+  for (const server of selected) {
+    const figures = runs.get(server.name)!;
+    const rates = figures.map((f) => f.reqPerSec);
+    const ratio = server.versus ? reqPerSec(server.name) / reqPerSec(server.versus.baseline) : undefined;
+    rows[server.name] = {
+      'req/s': reqPerSec(server.name).toFixed(0),
+      ...(figures.length > 1 ? { 'req/s range': `${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}` } : {}),
+      'p99 ms': String(median(figures.map((f) => f.p99Ms))),
+      'CPU ms/req': median(figures.map((f) => f.cpuMsPerRequest)).toFixed(3),
+      'non-2xx / errors': `${figures.reduce((n, f) => n + f.non2xx, 0)} / ${figures.reduce((n, f) => n + f.errors, 0)}`,
+      'vs baseline': ratio === undefined ? '' : `${(ratio * 100).toFixed(0)} % of ${server.versus!.baseline}`,
+      goal: ratio === undefined ? '' : `≥ ${(server.versus!.goal * 100).toFixed(0)} %: ${ratio >= server.versus!.goal ? 'met' : 'NOT met'}`,
+    };
+  }
+  return rows;
+}
+
+export const intakePinning = hasTaskset ? 'servers on core 1, load on core 0 (taskset)' : 'no taskset: not pinned';
