@@ -58,8 +58,9 @@ function serverPid(child: ChildProcess): number {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (pgrp === child.pid && cmdline.includes('main.')) return Number(entry);
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      // The node running main.js, not the shell whose command line names it too.
+      if (pgrp === child.pid && argv[0]!.endsWith('node') && argv.some((a) => a.endsWith('/main.js'))) return Number(entry);
     } catch {
       // gone meanwhile
     }

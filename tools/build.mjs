@@ -1,6 +1,8 @@
 /**
- * Bundles each app into one ES module, dist/apps/<app>/main.js (+ source map), so
- * production runs plain JavaScript instead of transpiling TypeScript at start.
+ * Bundles each app into dist/apps/<app>/main.js (+ source maps), so production runs
+ * plain JavaScript instead of transpiling TypeScript at start. What the code
+ * imports lazily (`await import()`: the adapters a configuration does not use)
+ * becomes a chunk beside main.js, loaded only when imported, as under tsx.
  *
  *   node tools/build.mjs [app...] [--if-stale]     (no app: all of them)
  *
@@ -12,7 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,11 +57,24 @@ export async function buildApps(apps = APPS, { ifStale = false } = {}) {
   if (todo.length === 0) return [];
   const started = performance.now();
   const esbuild = await loadEsbuild();
-  const result = await esbuild.build({
+  const results = await Promise.all(todo.map((app) => esbuild.build(options(app))));
+  todo.forEach((app, i) => writeApp(app, results[i]));
+  console.log(`built ${todo.map((a) => `dist/apps/${a}/main.js`).join(', ')} in ${Math.round(performance.now() - started)} ms`);
+  return todo;
+}
+
+function options(app) {
+  return {
     absWorkingDir: root,
-    entryPoints: Object.fromEntries(todo.map((app) => [`${app}/main`, `apps/${app}/src/main.ts`])),
-    outdir: 'dist/apps',
+    entryPoints: { main: `apps/${app}/src/main.ts` },
+    outdir: `dist/apps/${app}`,
     bundle: true,
+    // A dynamic import stays lazy only in its own file: inlined, the packages it
+    // imports would load at start (kafkajs, mongodb, the S3 and EventStoreDB clients
+    // for an embedded run). Chunks sit beside main.js, so import.meta.url-relative
+    // files (the .avsc directory) resolve the same from any of them.
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -70,10 +85,7 @@ export async function buildApps(apps = APPS, { ifStale = false } = {}) {
     write: false,
     logLevel: 'warning',
     plugins: [externalPackages],
-  });
-  for (const app of todo) writeApp(app, result);
-  console.log(`built ${todo.map((a) => `dist/apps/${a}/main.js`).join(', ')} in ${Math.round(performance.now() - started)} ms`);
-  return todo;
+  };
 }
 
 /**
@@ -97,19 +109,21 @@ async function loadEsbuild() {
 }
 
 function writeApp(app, result) {
-  const outJs = `dist/apps/${app}/main.js`;
-  const inputs = Object.keys(result.metafile.outputs[outJs].inputs);
-  checkExternals(app, result.metafile.outputs[outJs].imports);
-  // The map first and the manifest last, each written whole (rename), so a
-  // concurrent `--if-stale` never trusts a half-written build.
-  const files = result.outputFiles.filter((f) => dirname(relative(root, f.path)) === `dist/apps/${app}`);
-  for (const file of [...files.filter((f) => f.path.endsWith('.map')), ...files.filter((f) => !f.path.endsWith('.map'))]) {
-    writeAtomically(file.path, file.contents);
-  }
+  const dir = join(root, 'dist/apps', app);
+  const inputs = Object.keys(result.metafile.inputs);
+  checkExternals(app, Object.values(result.metafile.outputs).flatMap((o) => o.imports));
+  // Maps and chunks (content-hashed names) first, main.js after them and the
+  // manifest last, each written whole (rename): a concurrent `--if-stale` never
+  // trusts a half-written build, and a running process finds its chunks.
+  const order = (f) => (f.path.endsWith('.map') ? 0 : f.path === join(dir, 'main.js') ? 2 : 1);
+  for (const file of [...result.outputFiles].sort((a, b) => order(a) - order(b))) writeAtomically(file.path, file.contents);
   const assets = ASSETS.filter((a) => inputs.includes(a.module));
-  for (const asset of assets) cpSync(join(root, asset.from), join(root, 'dist/apps', app, asset.to), { recursive: true });
+  for (const asset of assets) cpSync(join(root, asset.from), join(dir, asset.to), { recursive: true });
   const hashed = [...ALWAYS_INPUTS, ...inputs, ...inputs.flatMap(packageJsonOf), ...assets.map((a) => a.from)];
   writeAtomically(manifestPath(app), JSON.stringify({ inputs: Object.fromEntries([...new Set(hashed)].sort().map((f) => [f, hash(f)])) }, null, 1));
+  // Chunks of earlier builds: nothing imports them any more.
+  const current = new Set(result.outputFiles.map((f) => f.path));
+  for (const entry of readdirSync(dir)) if (/\.js(\.map)?$/.test(entry) && !current.has(join(dir, entry))) rmSync(join(dir, entry));
 }
 
 /** An external import that production's `npm ci --omit=dev` would not install fails only at run time: fail the build instead. */
