@@ -102,7 +102,7 @@ describeWithRealServer('PostgresEventStore specifics', await findPostgres(), (en
     try {
       await sleep(300); // caught up and asleep; its next poll is 10 minutes away
       await otherProcess.append(`${prefix}s`, [{ type: 'A', data: {} }], { expectedRevision: 'no_stream' });
-      await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 2_000 });
+      await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 3_000 });
     } finally {
       await sub.stop();
     }

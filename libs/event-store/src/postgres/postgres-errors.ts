@@ -13,6 +13,7 @@ const CLIENT_MESSAGES = [
   /Connection terminated/i, // "... unexpectedly", "... due to connection timeout"
   /connection timeout/i,
   /Client has encountered a connection error/i,
+  /Query read timeout/i, // query_timeout: no answer from the server in time
 ];
 
 export function isUnavailable(error: unknown): boolean {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
   WrongExpectedRevisionError,
@@ -48,7 +49,8 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.tables = tableNames(options.schema);
     this.sql = statements(this.tables);
-    this.notifications = new AppendNotifications(listenConfig, this.tables.channel, this.wakeup, (e) => this.connectionError(e));
+    const heartbeat = { heartbeatMs: options.listenHeartbeatMs, timeoutMs: options.connectTimeoutMs };
+    this.notifications = new AppendNotifications(listenConfig, this.tables.channel, this.wakeup, heartbeat, (e) => this.connectionError(e));
   }
 
   /** Opens the pool and creates or migrates the schema; rejects if the server cannot be reached. */
@@ -134,7 +136,8 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     await this.subscriptions.stopAll();
     await this.notifications.stop();
-    await this.pool.end().catch(() => undefined);
+    // Bounded: a connection cut off without a reset never says goodbye.
+    await Promise.race([this.pool.end().catch(() => undefined), sleep(this.options.connectTimeoutMs, undefined, { ref: false })]);
   }
 
   /** Runs a named statement; connection trouble becomes EventStoreUnavailableError. */

@@ -21,6 +21,12 @@ export type PostgresEventStoreOptions = {
   durability?: Durability;
   /** Safety-net poll of a live subscription; LISTEN/NOTIFY wakes it sooner. Default 1 000. */
   pollIntervalMs?: number;
+  /**
+   * How often the LISTEN connection is checked with a query. A connection cut
+   * without a reset (a network partition) is otherwise only noticed by TCP
+   * keepalive, minutes later. Default 10 000.
+   */
+  listenHeartbeatMs?: number;
   /** Shown in pg_stat_activity unless the URL names one. */
   applicationName?: string;
   /** Clock for `recordedAt` (tests). */
@@ -36,6 +42,7 @@ export const POSTGRES_DEFAULTS = {
   connectTimeoutMs: 5_000,
   durability: 'fsync',
   pollIntervalMs: 1_000,
+  listenHeartbeatMs: 10_000,
   applicationName: 'support-desk-event-store',
 } as const satisfies PostgresEventStoreOptions;
 
@@ -92,6 +99,9 @@ export function clientConfig(url: string, options: ResolvedOptions): PoolConfig 
     connectionString: parsed.toString(),
     options: fromUrl ? `${fromUrl} ${durability}` : durability,
     statement_timeout: options.statementTimeoutMs,
+    // The client gives up a little after the server would have: an answer lost on a
+    // dead network must not hang a request. The pool then drops that connection.
+    query_timeout: options.statementTimeoutMs > 0 ? options.statementTimeoutMs + options.connectTimeoutMs : undefined,
     connectionTimeoutMillis: options.connectTimeoutMs,
     max: options.poolSize,
     fallback_application_name: options.applicationName,

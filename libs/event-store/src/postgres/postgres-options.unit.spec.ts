@@ -46,6 +46,9 @@ describe('PostgreSQL event store options', () => {
   it('puts synchronous_commit in the startup options, after any options the URL carries', () => {
     const fsync = clientConfig('postgres://u@h:5432/db', resolveOptions({}));
     expect(fsync).toMatchObject({ connectionString: 'postgres://u@h:5432/db', options: '-c synchronous_commit=on', statement_timeout: 10_000, max: 10 });
+    // The client waits for an answer a little longer than the server may take.
+    expect(fsync).toMatchObject({ connectionTimeoutMillis: 5_000, query_timeout: 15_000 });
+    expect(clientConfig('postgres://h/db', resolveOptions({ statementTimeoutMs: 0 })).query_timeout).toBeUndefined();
     const os = clientConfig('postgresql://u@h/db?options=-c%20search_path%3Dx&sslmode=require', resolveOptions({ durability: 'os' }));
     expect(os.options).toBe('-c search_path=x -c synchronous_commit=off');
     expect(os.connectionString).toBe('postgresql://u@h/db?sslmode=require');

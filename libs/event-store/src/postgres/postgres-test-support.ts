@@ -20,11 +20,14 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 /**
  * A TCP proxy on 127.0.0.1 in front of the test server, to make it unreachable
  * without touching the shared server: `refuse` resets every connection,
- * `blackhole` accepts and never answers (a connect timeout), `forward` is normal.
+ * `blackhole` accepts and never answers (a connect timeout), `partition` leaves
+ * open connections silent forever (no reset: a network partition) and treats new
+ * ones as `refuse`; `forward` is normal.
  */
 export class TcpProxy {
   private mode: 'forward' | 'refuse' | 'blackhole' = 'forward';
   private readonly sockets = new Set<Socket>();
+  private readonly silenced = new Set<Socket>();
 
   private constructor(
     private readonly server: Server,
@@ -51,11 +54,26 @@ export class TcpProxy {
     return url.toString();
   }
 
-  /** Drops every open connection and handles new ones per `mode`. */
-  cut(mode: 'refuse' | 'blackhole'): void {
+  /** Drops every open connection (or, for `partition`, silences it) and handles new ones per `mode`. */
+  cut(mode: 'refuse' | 'blackhole' | 'partition'): void {
+    if (mode === 'partition') {
+      this.mode = 'refuse';
+      for (const socket of this.sockets) {
+        socket.unpipe();
+        socket.pause();
+        this.silenced.add(socket);
+      }
+      this.sockets.clear();
+      return;
+    }
     this.mode = mode;
     for (const socket of this.sockets) socket.resetAndDestroy();
     this.sockets.clear();
+  }
+
+  /** New connections go through again; connections silenced by a partition stay dead. */
+  heal(): void {
+    this.mode = 'forward';
   }
 
   restore(): void {
@@ -66,6 +84,7 @@ export class TcpProxy {
 
   async stop(): Promise<void> {
     this.cut('refuse');
+    for (const socket of this.silenced) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
