@@ -124,4 +124,24 @@ describeWithRealServer('PostgresEventStore specifics', await findPostgres(), (en
       await sub.stop();
     }
   });
+
+  it('refuses to start on events whose transaction ids this cluster has not reached (a dump restored elsewhere)', async () => {
+    const restored = uniqueSchema('restored');
+    const first = await PostgresEventStore.connect(endpoint().url, { schema: restored });
+    try {
+      // As a dump from a busier cluster would bring: ids this one has not handed out yet.
+      await first.pool.query(
+        `INSERT INTO ${first.tables.events} (transaction_id, event_id, stream_id, revision, type, data, metadata, recorded_at)
+         VALUES ((pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000)::text::xid8, $1, 's', 0, 'A', '{}', '{}', now())`,
+        [randomUUID()],
+      );
+    } finally {
+      await first.close();
+    }
+    try {
+      await expect(PostgresEventStore.connect(endpoint().url, { schema: restored })).rejects.toThrow(/sort before them/);
+    } finally {
+      await dropSchema(endpoint().url, restored);
+    }
+  });
 });

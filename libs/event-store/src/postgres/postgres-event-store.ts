@@ -63,6 +63,7 @@ export class PostgresEventStore implements EventStore {
     pool.on('error', (e) => store.connectionError(e));
     try {
       await migrate(pool, resolved.schema);
+      await store.checkTransactionIds();
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toStoreError(error, 'creating or migrating the schema');
@@ -146,6 +147,24 @@ export class PostgresEventStore implements EventStore {
       return (await this.pool.query<R>({ ...statement, values })).rows;
     } catch (error) {
       throw toStoreError(error, doing);
+    }
+  }
+
+  /**
+   * Positions order by the writing transaction's id, so the ids of events already
+   * stored must be below the ids this cluster hands out next. pg_upgrade, physical
+   * backups and replicas keep transaction ids; a pg_dump restored into another
+   * cluster does not, and new events would then sort before old ones: subscribers
+   * resuming from a checkpoint would never see them. Refuse to start instead.
+   */
+  private async checkTransactionIds(): Promise<void> {
+    const [row] = await this.query<{ stored: string | null; next: string }>('checking transaction ids', this.sql.transactionIds, []);
+    if (row?.stored != null && BigInt(row.stored) >= BigInt(row.next)) {
+      throw new Error(
+        `PostgreSQL event store (schema ${this.options.schema}): stored events carry transaction id ${row.stored}, ` +
+          `but this cluster's next is ${row.next} (restored from a dump into another cluster?). New events would sort ` +
+          'before them and subscribers would miss them. Move the database with pg_upgrade or a physical backup, which keep transaction ids.',
+      );
     }
   }
 

@@ -88,6 +88,12 @@ export function statements(t: TableNames) {
           WHERE transaction_id >= ${HORIZON} AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
         ) AS held_back`,
     },
+    /** The newest stored transaction id, and the next one this cluster will hand out. */
+    transactionIds: {
+      name: name('transaction_ids'),
+      text: `SELECT (SELECT transaction_id FROM ${t.events} ORDER BY transaction_id DESC LIMIT 1)::text AS stored,
+        pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
+    },
     loadCheckpoint: {
       name: name('load_checkpoint'),
       text: `SELECT position FROM ${t.checkpoints} WHERE name = $1`,
