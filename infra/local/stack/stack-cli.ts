@@ -1,6 +1,7 @@
 /**
  * npm run stack:up / stack:down (through infra/local/stack.sh, which starts the
- * servers first and exports their variables).
+ * servers first and exports their variables). `up` returns once every service is
+ * healthy; the services run on, detached, each writing its own log file.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,11 +42,16 @@ async function up(): Promise<void> {
     logDir: join(infraData, 'logs', 'stack'),
     env: { ADMIN_TOKEN: token },
     detached: true,
+    // Recorded at once: even an `up` interrupted while waiting leaves `down` able to stop them.
+    onSpawn: (service, pid) => writeFileSync(pidFile(service), String(pid)),
   });
   try {
     await stack.start();
-  } finally {
-    for (const s of STACK_SERVICES) if (stack.pid(s)) writeFileSync(pidFile(s), String(stack.pid(s)));
+  } catch (error) {
+    // Half a stack helps nobody and would block the next `up`: stop what did start.
+    await stack.stop();
+    for (const s of STACK_SERVICES) rmSync(pidFile(s), { force: true });
+    throw error;
   }
   console.log(`\nStack mode is up: ${stack.baseUrl}/api (one base URL through the gateway)`);
   console.log(`  services: ${STACK_SERVICES.map((s) => `${s} :${stack.port(s)}`).join(', ')}`);

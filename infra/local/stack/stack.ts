@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- tools/ is the repo's build script, not a project
 import { builtApp } from '../../../tools/build.mjs';
@@ -24,6 +24,8 @@ export type StackOptions = {
   env: Record<string, string>;
   /** Detached processes outlive this one (CLI); attached ones die with it (tests). */
   detached?: boolean;
+  /** Told each process as it starts, before it is healthy (the CLI records pids for `down`). */
+  onSpawn?: (service: StackService, pid: number) => void;
 };
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -80,18 +82,20 @@ export class Stack {
   private spawn(service: StackService): void {
     mkdirSync(this.options.logDir, { recursive: true });
     mkdirSync(this.options.dataDir, { recursive: true });
-    const log = createWriteStream(join(this.options.logDir, `${service}.log`), { flags: 'a' });
+    // The child writes its log file itself: piped through this process, its output would
+    // keep `npm run stack:up` waiting for as long as the services run.
+    const log = openSync(join(this.options.logDir, `${service}.log`), 'a');
     // The bundle production runs (rebuilt first if its sources changed), not the TypeScript sources.
     const child = spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), '--enable-source-maps', builtApp(service)], {
       cwd: repoRoot,
       env: { ...process.env, ...this.env(), ...this.options.env, PORT: String(this.port(service)), HOST: '127.0.0.1' },
       detached: this.options.detached ?? false,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', log, log],
     });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    closeSync(log);
     if (this.options.detached) child.unref();
     this.children.set(service, child);
+    if (child.pid) this.options.onSpawn?.(service, child.pid);
   }
 
   private env(): Record<string, string> {

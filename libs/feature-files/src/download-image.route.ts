@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { imageNameField } from '@support-desk/contracts';
+import { API_ROUTES, imageNameField } from '@support-desk/contracts';
 import { imageBlobKey } from '@support-desk/blob-store';
 import { AppError } from '@support-desk/service-kit';
 import type { FilesDeps } from './files-deps';
@@ -16,7 +16,7 @@ const paramsSchema = z.object({ name: imageNameField });
 export function downloadImageRoute(deps: FilesDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
-      '/api/admin/images/:name',
+      API_ROUTES.downloadImage.path,
       {
         preHandler: deps.adminGuard,
         schema: {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { downloadSupportFileParamsSchema } from '@support-desk/contracts';
+import { API_ROUTES, downloadSupportFileParamsSchema } from '@support-desk/contracts';
 import { AppError } from '@support-desk/service-kit';
 import { recordIdForTicket } from '@support-desk/ticket-domain';
 import type { FilesDeps } from './files-deps';
@@ -9,7 +9,7 @@ import { sendBlob } from './send-blob';
 export function downloadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
-      '/api/aws/download/support/file/:coreTicketId/:fileType',
+      API_ROUTES.downloadSupportFile.path,
       {
         preHandler: deps.adminGuard,
         schema: {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MESSAGES, envelopeSchema, errorEnvelopeSchema, ok, uploadImageQuerySchema } from '@support-desk/contracts';
+import { API_ROUTES, MESSAGES, envelopeSchema, errorEnvelopeSchema, ok, uploadImageQuerySchema } from '@support-desk/contracts';
 import { imageBlobKey } from '@support-desk/blob-store';
 import type { FilesDeps } from './files-deps';
 import { receiveFilePart } from './receive-file-part';
@@ -15,7 +15,7 @@ export function uploadImageRoute(deps: FilesDeps): FastifyPluginAsyncZod {
   const newId = deps.newId ?? randomUUID;
   return async (app) => {
     app.post(
-      '/api/common/upload/file',
+      API_ROUTES.uploadImage.path,
       {
         schema: {
           summary: 'Upload an image for a later ticket',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { MESSAGES, errorEnvelopeSchema, ok, uploadSupportFileParamsSchema, uploadSupportFileResponseSchema, type SupportFileType } from '@support-desk/contracts';
+import { API_ROUTES, MESSAGES, errorEnvelopeSchema, ok, uploadSupportFileParamsSchema, uploadSupportFileResponseSchema, type SupportFileType } from '@support-desk/contracts';
 import { supportFileBlobKey } from '@support-desk/blob-store';
 import { AppError } from '@support-desk/service-kit';
 import { toSupportRecord } from '@support-desk/ticket-domain';
@@ -21,7 +21,7 @@ export function uploadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod {
   const newId = deps.newId ?? randomUUID;
   return async (app) => {
     app.post(
-      '/api/user/help/file/upload/:feedbackId/:fileType',
+      API_ROUTES.uploadSupportFile.path,
       {
         schema: {
           summary: 'Upload customer support file',

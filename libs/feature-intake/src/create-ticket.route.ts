@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  API_ROUTES,
   MESSAGES,
   createTicketBodySchema,
   createTicketResponseSchema,
@@ -32,7 +33,7 @@ export function createTicketRoute(deps: IntakeDeps): FastifyPluginAsyncZod {
 
   return async (app) => {
     app.post(
-      '/api/user/log/message',
+      API_ROUTES.createTicket.path,
       {
         schema: {
           summary: 'Create customer support',

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { MESSAGES, errorEnvelopeSchema, ok, searchTicketsBodySchema, searchTicketsQuerySchema, searchTicketsResponseSchema } from '@support-desk/contracts';
+import { API_ROUTES, MESSAGES, errorEnvelopeSchema, ok, searchTicketsBodySchema, searchTicketsQuerySchema, searchTicketsResponseSchema } from '@support-desk/contracts';
 import type { TicketReadModel } from '@support-desk/read-model';
 import type { AdminGuard } from '@support-desk/service-kit';
 import type { FileLinks } from '@support-desk/ticket-domain';
@@ -15,7 +15,7 @@ export type QueryDeps = { readModel: TicketReadModel; links: FileLinks; adminGua
 export function searchTicketsRoute(deps: QueryDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
-      '/api/admin/fetch/customer/support',
+      API_ROUTES.searchTickets.path,
       {
         preHandler: deps.adminGuard,
         schema: {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { errorEnvelopeSchema, ok, zendeskSyncParamsSchema, zendeskSyncResponseSchema } from '@support-desk/contracts';
+import { API_ROUTES, errorEnvelopeSchema, ok, zendeskSyncParamsSchema, zendeskSyncResponseSchema } from '@support-desk/contracts';
 import { AppError, type AdminGuard } from '@support-desk/service-kit';
 import { recordIdForTicket, toSupportRecord, type FileLinks } from '@support-desk/ticket-domain';
 import type { TicketCommandHandler } from '@support-desk/ticket-commands';
@@ -15,7 +15,7 @@ export type AdminSyncDeps = { tickets: TicketCommandHandler; syncer: TicketSynce
 export function adminSyncRoute(deps: AdminSyncDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
-      '/api/admin/zendesk/sync/:ticketId',
+      API_ROUTES.resyncZendesk.path,
       {
         preHandler: deps.adminGuard,
         schema: {

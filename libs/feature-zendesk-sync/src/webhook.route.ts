@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { errorEnvelopeSchema, ok, uuidParam, zendeskWebhookBodySchema, zendeskWebhookResponseSchema, type ZendeskWebhookBody } from '@support-desk/contracts';
+import { API_ROUTES, errorEnvelopeSchema, ok, uuidParam, zendeskWebhookBodySchema, zendeskWebhookResponseSchema, type ZendeskWebhookBody } from '@support-desk/contracts';
 import type { TicketReadModel } from '@support-desk/read-model';
 import { AppError } from '@support-desk/service-kit';
 import { recordIdForTicket } from '@support-desk/ticket-domain';
@@ -36,7 +36,7 @@ export function zendeskWebhookRoute(deps: WebhookDeps): FastifyPluginAsyncZod {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
     app.post(
-      '/api/zendesk/webhook',
+      API_ROUTES.zendeskWebhook.path,
       {
         schema: {
           summary: 'Zendesk webhook: ticket status changed',
