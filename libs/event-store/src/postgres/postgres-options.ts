@@ -1,3 +1,5 @@
+// Also `@support-desk/event-store/postgres/config`: a config parser may import it
+// without loading pg (only a type comes from there).
 import type { PoolConfig } from 'pg';
 import { z } from 'zod';
 
