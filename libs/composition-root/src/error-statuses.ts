@@ -1,9 +1,10 @@
 import type { BlobTooLargeError } from '@support-desk/blob-store';
+import type { EventStoreUnavailableError } from '@support-desk/event-store';
 import type { IdempotencyKeyReusedError } from '@support-desk/ticket-commands';
 import type { DomainErrorCode } from '@support-desk/ticket-domain';
 
-/** Codes of errors that know nothing of HTTP: the domain's rules, the command layer's, the blob store's size refusal. */
-type HttpUnawareErrorCode = DomainErrorCode | IdempotencyKeyReusedError['code'] | BlobTooLargeError['code'];
+/** Codes of errors that know nothing of HTTP: the domain's rules, the command layer's, the blob store's size refusal, an unreachable event store. */
+type HttpUnawareErrorCode = DomainErrorCode | IdempotencyKeyReusedError['code'] | BlobTooLargeError['code'] | EventStoreUnavailableError['code'];
 
 /**
  * Stable error codes → HTTP, given once to every app's error handler. Keyed by
@@ -17,4 +18,6 @@ export const ERROR_CODE_STATUSES = {
   'TICKET.ZENDESK_MISMATCH': 409,
   'IDEMPOTENCY.KEY_REUSED': 422,
   'BLOB.TOO_LARGE': 413,
+  // With Retry-After (the error carries it): the store is down, not the request wrong.
+  'EVENT_STORE.UNAVAILABLE': 503,
 } as const satisfies Record<HttpUnawareErrorCode, number>;

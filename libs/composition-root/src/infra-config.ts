@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPostgresUrl, postgresEventStoreConfigSchema } from '@support-desk/event-store/postgres/config';
 
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -14,13 +15,17 @@ const flag = (fallback: boolean) =>
  * unset group falls back to its embedded adapter under DATA_DIR.
  */
 
-/** EVENTSTORE_URL: esdb:// → EventStoreDB; unset → the SQLite file under DATA_DIR. */
+/**
+ * EVENTSTORE_URL: postgres:// or postgresql:// → PostgreSQL (EVENTSTORE_PG_* tune it);
+ * esdb:// → EventStoreDB; unset → the SQLite file under DATA_DIR (one machine only).
+ * EVENTSTORE_DURABILITY (fsync | os) applies to SQLite and PostgreSQL: fsync = an
+ * acknowledged append survives power loss; os = it survives a process crash only.
+ */
 export const eventStoreConfigSchema = z.object({
-  EVENTSTORE_URL: optionalText.refine((url) => url === undefined || /^esdb(\+discover)?:\/\//.test(url), {
-    message: 'must be an esdb:// (EventStoreDB) URL, or unset for the embedded SQLite store',
+  EVENTSTORE_URL: optionalText.refine((url) => url === undefined || isPostgresUrl(url) || /^esdb(\+discover)?:\/\//.test(url), {
+    message: 'must be a postgres:// (PostgreSQL) or esdb:// (EventStoreDB) URL, or unset for the embedded SQLite store',
   }),
-  /** SQLite store: fsync = an acknowledged append survives power loss; os = survives a process crash only. */
-  EVENTSTORE_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
+  ...postgresEventStoreConfigSchema.shape,
 });
 
 /** KAFKA_BROKERS (comma-separated host:port) → Kafka; unset → the in-process bus. */

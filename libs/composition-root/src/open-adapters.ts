@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { BlobStore } from '@support-desk/blob-store';
 import { InProcessEventBus, type EventBus } from '@support-desk/event-bus';
+import { isPostgresUrl } from '@support-desk/event-store/postgres/config';
 import type { TicketReadModel } from '@support-desk/read-model';
 import type { BlobConfig, BusConfig, EventStoreConfig, ReadModelConfig } from './infra-config';
 import type { Adapters, EventFeed, Port } from './ports';
@@ -34,7 +35,7 @@ export async function openAdapters<P extends Port>(
     const localBus = wants('bus') && !config.KAFKA_BROKERS;
     let feed: EventFeed | undefined;
     if (wants('eventStore') || localBus) {
-      const opened = await openEventStore(config as EventStoreConfig, root);
+      const opened = await openEventStore(config as EventStoreConfig, root, log);
       feed = track(opened);
       describe.eventStore = opened.describe;
       healthChecks.eventStore = async () => void (await feed!.eventStore.readStream('health-check'));
@@ -72,7 +73,17 @@ export async function openAdapters<P extends Port>(
   }
 }
 
-async function openEventStore(config: EventStoreConfig, root: string): Promise<Opened<EventFeed & { close(): Promise<void> }>> {
+async function openEventStore(config: EventStoreConfig, root: string, log?: Log): Promise<Opened<EventFeed & { close(): Promise<void> }>> {
+  if (config.EVENTSTORE_URL && isPostgresUrl(config.EVENTSTORE_URL)) {
+    const { PostgresCheckpointStore, PostgresEventStore, postgresOptionsFromConfig } = await import('@support-desk/event-store/postgres');
+    const eventStore = await PostgresEventStore.connect(config.EVENTSTORE_URL, {
+      ...postgresOptionsFromConfig(config),
+      // Subscriptions and the LISTEN connection reconnect on their own; say so once per failure.
+      onConnectionError: (err) => log?.error({ err }, 'event store connection lost; reconnecting'),
+    });
+    const feed = { eventStore, checkpoints: new PostgresCheckpointStore(eventStore), close: () => eventStore.close() };
+    return { adapter: feed, describe: `PostgreSQL ${redactPassword(config.EVENTSTORE_URL)} schema ${config.EVENTSTORE_PG_SCHEMA}` };
+  }
   if (config.EVENTSTORE_URL) {
     const { EventStoreDbCheckpointStore, EventStoreDbEventStore } = await import('@support-desk/event-store/eventstoredb');
     const eventStore = EventStoreDbEventStore.connect(config.EVENTSTORE_URL);
@@ -132,4 +143,11 @@ async function openBus(config: BusConfig, clientId: string, log?: Log): Promise<
     consumer: { partitionsConsumedConcurrently: Math.min(config.KAFKA_PARTITIONS, 16) },
   });
   return { adapter: bus, describe: `Kafka ${config.KAFKA_BROKERS} topic ${config.KAFKA_TOPIC}` };
+}
+
+/** For the start-up log line: the URL without its password. */
+function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

@@ -5,7 +5,7 @@ import { AppError, type Issue } from './app-error';
 /** Status for errors that carry a stable `code` but know nothing of HTTP (domain errors). */
 export type ErrorCodeStatuses = Readonly<Record<string, number>>;
 
-type Classified = { status: number; code: string; message: string; issues?: Issue[] };
+type Classified = { status: number; code: string; message: string; issues?: Issue[]; retryAfterSeconds?: number };
 
 // Fastify's and @fastify/multipart's own 4xx, with our wording and codes.
 const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message?: string }> = {
@@ -28,7 +28,15 @@ export function classifyError(error: FastifyError & { validation?: unknown[]; va
   if (Array.isArray(error.validation)) return validationError(error.validation, error.validationContext);
   const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
   if (known) return { status: known.status, code: known.code, message: known.message ?? error.message };
-  if (error.code && Object.hasOwn(statuses, error.code)) return { status: statuses[error.code]!, code: error.code, message: error.message };
+  if (error.code && Object.hasOwn(statuses, error.code)) {
+    const status = statuses[error.code]!;
+    const retryAfterSeconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    // A back-end that is down (503) tells the client when to come back, and nothing of its internals.
+    if (status === 503 && typeof retryAfterSeconds === 'number') {
+      return { status, code: error.code, message: `Temporarily unavailable; retry after ${retryAfterSeconds} s`, retryAfterSeconds };
+    }
+    return { status, code: error.code, message: error.message };
+  }
   // JSON.parse errors from fastify's parser arrive as SyntaxError with statusCode 400.
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'The request body is not valid JSON' };
@@ -57,9 +65,11 @@ function validationError(items: unknown[], context: string | undefined): Classif
 export function installErrorHandling(app: FastifyInstance, statuses: ErrorCodeStatuses = {}): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const c = classifyError(error, statuses);
-    if (c.status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (c.retryAfterSeconds !== undefined) request.log.warn({ err: error, code: c.code }, 'back-end unavailable');
+    else if (c.status >= 500) request.log.error({ err: error }, 'unhandled error');
     else request.log.info({ code: c.code, status: c.status }, c.message);
     if (reply.sent || reply.raw.headersSent) return;
+    if (c.retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(c.retryAfterSeconds))));
     void reply
       .code(c.status)
       .type('application/json; charset=utf-8')

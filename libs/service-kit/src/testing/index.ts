@@ -1,1 +1,2 @@
 export * from './real-servers';
+export * from './tcp-proxy';
