@@ -18,6 +18,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeAdminConsole } from './admin-console.mjs';
 
 export const APPS = ['support-desk', 'intake-api', 'file-service', 'query-service', 'zendesk-sync', 'relay', 'gateway'];
 
@@ -30,6 +31,12 @@ const self = relative(root, import.meta.filename);
  * whenever the module that reads it is in the bundle.
  */
 const ASSETS = [{ module: 'libs/contracts/src/events/avro-codec.ts', from: 'libs/contracts/src/events/avro', to: 'avro' }];
+
+/**
+ * Browser code an app serves, built for the browser beside main.js whenever the
+ * module that serves it is in the bundle; its sources count for --if-stale.
+ */
+const BROWSER_BUNDLES = [{ module: 'libs/admin-console/src/console-assets.ts', to: 'admin-console', write: writeAdminConsole }];
 
 /** Everything but the entry point and its settings that decides the output. */
 const ALWAYS_INPUTS = [self, 'tsconfig.json', 'tsconfig.base.json'];
@@ -58,7 +65,7 @@ export async function buildApps(apps = APPS, { ifStale = false } = {}) {
   const started = performance.now();
   const esbuild = await loadEsbuild();
   const results = await Promise.all(todo.map((app) => esbuild.build(options(app))));
-  todo.forEach((app, i) => writeApp(app, results[i]));
+  todo.forEach((app, i) => writeApp(app, results[i], esbuild));
   console.log(`built ${todo.map((a) => `dist/apps/${a}/main.js`).join(', ')} in ${Math.round(performance.now() - started)} ms`);
   return todo;
 }
@@ -108,7 +115,7 @@ async function loadEsbuild() {
   }
 }
 
-function writeApp(app, result) {
+function writeApp(app, result, esbuild) {
   const dir = join(root, 'dist/apps', app);
   const inputs = Object.keys(result.metafile.inputs);
   checkExternals(app, Object.values(result.metafile.outputs).flatMap((o) => o.imports));
@@ -119,7 +126,8 @@ function writeApp(app, result) {
   for (const file of [...result.outputFiles].sort((a, b) => order(a) - order(b))) writeAtomically(file.path, file.contents);
   const assets = ASSETS.filter((a) => inputs.includes(a.module));
   for (const asset of assets) cpSync(join(root, asset.from), join(dir, asset.to), { recursive: true });
-  const hashed = [...ALWAYS_INPUTS, ...inputs, ...inputs.flatMap(packageJsonOf), ...assets.map((a) => a.from)];
+  const browserInputs = BROWSER_BUNDLES.filter((b) => inputs.includes(b.module)).flatMap((b) => b.write(esbuild, join(dir, b.to)));
+  const hashed = [...ALWAYS_INPUTS, ...inputs, ...inputs.flatMap(packageJsonOf), ...assets.map((a) => a.from), ...browserInputs];
   writeAtomically(manifestPath(app), JSON.stringify({ inputs: Object.fromEntries([...new Set(hashed)].sort().map((f) => [f, hash(f)])) }, null, 1));
   // Chunks of earlier builds: nothing imports them any more.
   const current = new Set(result.outputFiles.map((f) => f.path));

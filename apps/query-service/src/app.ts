@@ -1,16 +1,30 @@
+import { adminConsolePlugin, consoleConfigRoute } from '@support-desk/admin-console';
 import type { BusSubscription } from '@support-desk/event-bus';
-import { searchTicketsRoute, startTicketProjection } from '@support-desk/feature-query';
-import { createAppFor, defineService, relayFor } from '@support-desk/composition-root';
+import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
+import { createAppFor, defineService, relayFor, zendeskSettings } from '@support-desk/composition-root';
+import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
-/** query-service: projects ticket events from the bus into the read model and serves admin search. */
+/**
+ * query-service: projects ticket events from the bus into the read model and serves
+ * the admin side: search, one ticket and its history (read from the event store),
+ * and the admin console at /admin.
+ */
 export const queryService = defineService({
   name: 'query-service',
   defaultPort: 3003,
-  ports: ['bus', 'readModel'],
+  ports: ['bus', 'readModel', 'eventStore'],
+  // Only for the console's "Open in Zendesk" links (the account's URL): this service never calls Zendesk.
+  zendesk: true,
   async build(ctx) {
-    const { adapters } = ctx;
+    const { adapters, links } = ctx;
     const app = await createAppFor('query-service', ctx);
-    await app.register(searchTicketsRoute({ readModel: adapters.readModel, links: ctx.links, adminGuard: ctx.adminGuard() }));
+    const adminGuard = ctx.adminGuard();
+    const tickets = new TicketCommandHandler(adapters.eventStore);
+    await app.register(searchTicketsRoute({ readModel: adapters.readModel, links, adminGuard }));
+    await app.register(ticketDetailRoute({ tickets, links, adminGuard }));
+    await app.register(ticketHistoryRoute({ tickets, adminGuard }));
+    await app.register(consoleConfigRoute({ zendeskUrl: zendeskSettings(ctx.config)?.baseUrl ?? null, adminGuard }));
+    await app.register(adminConsolePlugin());
     // With Kafka the relay is its own process; the in-process bus needs one here.
     const relay = adapters.localFeed ? relayFor('relay-query-service', adapters.localFeed, adapters.bus, app) : undefined;
     let projection: BusSubscription | undefined;

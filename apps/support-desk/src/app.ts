@@ -1,14 +1,15 @@
+import { adminConsolePlugin, consoleConfigRoute } from '@support-desk/admin-console';
 import { InProcessEventBus, type BusSubscription } from '@support-desk/event-bus';
 import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
-import { searchTicketsRoute, startTicketProjection } from '@support-desk/feature-query';
+import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
 import { createAppFor, defineService, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
  * All four services in one process on one port: intake-api, file-service and
- * query-service routes, the relay (event store → bus) and both consumers.
+ * query-service routes (the admin console at /admin too), the relay (event store → bus) and both consumers.
  * The flow is the one of stack mode, only the adapters are embedded.
  */
 export const supportDesk = defineService({
@@ -27,8 +28,12 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
   await app.register(createTicketRoute({ tickets, blobs: adapters.blobs, links }));
   await app.register(filesPlugin({ tickets, blobs: adapters.blobs, links, limits, adminGuard }));
   await app.register(searchTicketsRoute({ readModel: adapters.readModel, links, adminGuard }));
+  await app.register(ticketDetailRoute({ tickets, links, adminGuard }));
+  await app.register(ticketHistoryRoute({ tickets, adminGuard }));
 
   const zendesk = zendeskSettings(config);
+  await app.register(consoleConfigRoute({ zendeskUrl: zendesk?.baseUrl ?? null, adminGuard }));
+  await app.register(adminConsolePlugin());
   const syncer = zendesk ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings: zendesk, log: app.log }) : undefined;
   await app.register(zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard, webhook: zendeskWebhookSettings(config) }));
   // The in-process bus's publish waits for every group: a slow Zendesk must not hold up search.

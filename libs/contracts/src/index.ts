@@ -7,4 +7,5 @@ export * from './http/create-ticket.schema';
 export * from './http/search-tickets.schema';
 export * from './http/file-routes.schema';
 export * from './http/zendesk.schema';
+export * from './http/admin-tickets.schema';
 export * from './http/api-routes';

@@ -1,2 +1,5 @@
 export { searchTicketsRoute, type QueryDeps } from './search-tickets.route';
 export { projectTicketEvent, startTicketProjection, QUERY_SERVICE_GROUP } from './ticket-search.projection';
+export { ticketDetailRoute, type TicketAdminDeps } from './ticket-detail.route';
+export { ticketHistoryRoute, type TicketHistoryDeps } from './ticket-history.route';
+export type { TicketStreamReader } from './ticket-stream';
