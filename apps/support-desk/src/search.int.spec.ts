@@ -91,6 +91,9 @@ describe('API documentation and health', () => {
       [
         '/api/admin/fetch/customer/support',
         '/api/admin/images/{name}',
+        '/api/admin/tickets/{ticketId}',
+        '/api/admin/tickets/{ticketId}/events',
+        '/api/admin/console-config',
         '/api/admin/zendesk/sync/{ticketId}',
         '/api/zendesk/webhook',
         '/api/aws/download/support/file/{coreTicketId}/{fileType}',
