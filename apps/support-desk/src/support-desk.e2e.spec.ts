@@ -79,6 +79,21 @@ describe('npm start: the whole API on embedded defaults', () => {
     expect(await search({ uuid: seedCreateBody.uuid })).toEqual([record.id]);
   });
 
+  it('serves the admin console from the bundle: the page, its hashed script and the ticket routes it calls', async () => {
+    const page = await fetch(`${desk.baseUrl}/admin/tickets/${record.ticketId}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const script = /src="(\/admin\/assets\/app-[A-Z0-9]{8}\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(`${desk.baseUrl}${script}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    const detail = await api(`/admin/tickets/${record.ticketId}`, asAdmin());
+    expect(((await detail.json()) as { data: { id: string } }).data.id).toBe(record.id);
+    const events = await api(`/admin/tickets/${record.ticketId}/events`, asAdmin());
+    expect(((await events.json()) as { data: { type: string }[] }).data.map((e) => e.type)).toEqual(['TicketRequested', 'SupportFileUploaded', 'SupportFileUploaded']);
+  });
+
   async function expectFindable() {
     const filters: Record<string, string>[] = [
       { uuid: seedCreateBody.uuid },
