@@ -1,9 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { adminConsolePlugin, consoleConfigRoute, type ConsoleConfigDeps } from '@support-desk/admin-console';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, type ServiceName } from '@support-desk/contracts';
 import { filesPlugin, type FilesDeps } from '@support-desk/feature-files';
 import { createTicketRoute, type IntakeDeps } from '@support-desk/feature-intake';
-import { searchTicketsRoute, type QueryDeps } from '@support-desk/feature-query';
+import {
+  searchTicketsRoute,
+  ticketDetailRoute,
+  ticketHistoryRoute,
+  type QueryDeps,
+  type TicketAdminDeps,
+  type TicketHistoryDeps,
+} from '@support-desk/feature-query';
 import { zendeskSyncPlugin, type ZendeskRoutesDeps } from '@support-desk/feature-zendesk-sync';
 import { routesRegisteredBy, routesWithoutOwner, tableRoutesNotServed } from './testing/route-ownership';
 
@@ -21,7 +29,13 @@ const deps = <T>(): T => ({ adminGuard: async () => undefined, limits: {}, webho
 const PLUGINS: Record<ServiceName, () => FastifyPluginAsync[]> = {
   'intake-api': () => [createTicketRoute(deps<IntakeDeps>())],
   'file-service': () => [filesPlugin(deps<FilesDeps>())],
-  'query-service': () => [searchTicketsRoute(deps<QueryDeps>())],
+  'query-service': () => [
+    searchTicketsRoute(deps<QueryDeps>()),
+    ticketDetailRoute(deps<TicketAdminDeps>()),
+    ticketHistoryRoute(deps<TicketHistoryDeps>()),
+    consoleConfigRoute(deps<ConsoleConfigDeps>()),
+    adminConsolePlugin(),
+  ],
   'zendesk-sync': () => [zendeskSyncPlugin(deps<ZendeskRoutesDeps>())],
 };
 
