@@ -3,3 +3,4 @@ export { projectTicketEvent, startTicketProjection, QUERY_SERVICE_GROUP } from '
 export { ticketDetailRoute, type TicketAdminDeps } from './ticket-detail.route';
 export { ticketHistoryRoute, type TicketHistoryDeps } from './ticket-history.route';
 export type { TicketStreamReader } from './ticket-stream';
+export { rebuildReadModel, REBUILD_MARKER_STREAM, type RebuildOptions, type RebuildProgress } from './rebuild/rebuild-read-model';

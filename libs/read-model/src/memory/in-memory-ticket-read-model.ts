@@ -1,9 +1,20 @@
-import { normalizeFilter, searchKeys, type Page, type SearchResult, type TicketReadModel, type TicketSearchFilter } from '../ticket-read-model.port';
+import { ticketWords } from '../search-text';
+import {
+  compareNewestFirst,
+  normalizeQuery,
+  sortKeyOf,
+  viewMatches,
+  type Page,
+  type SearchResult,
+  type TicketReadModel,
+  type TicketReadModelRebuild,
+  type TicketSearchQuery,
+} from '../ticket-read-model.port';
 import type { StoredTicketView } from '../ticket-view';
 
-/** For unit tests and as the simplest reference of the port's behaviour. */
+/** For unit tests and as the simplest reference of the port's behaviour: every search scans. */
 export class InMemoryTicketReadModel implements TicketReadModel {
-  private readonly views = new Map<string, StoredTicketView>();
+  private views = new Map<string, StoredTicketView>();
 
   async get(recordId: string): Promise<StoredTicketView | null> {
     const stored = this.views.get(recordId);
@@ -11,23 +22,44 @@ export class InMemoryTicketReadModel implements TicketReadModel {
   }
 
   async upsert(stored: StoredTicketView): Promise<boolean> {
-    const current = this.views.get(stored.view.recordId);
-    if (current && current.revision >= stored.revision) return false;
-    this.views.set(stored.view.recordId, structuredClone(stored));
-    return true;
+    return upsertInto(this.views, stored);
   }
 
-  async search(filter: TicketSearchFilter, page: Page): Promise<SearchResult> {
-    const wanted = Object.entries(normalizeFilter(filter)) as [keyof TicketSearchFilter, string][];
+  async search(query: TicketSearchQuery, page: Page): Promise<SearchResult> {
+    const wanted = normalizeQuery(query);
     const matches = [...this.views.values()]
       .map((s) => s.view)
-      .filter((v) => {
-        const keys = searchKeys(v);
-        return wanted.every(([field, value]) => keys[field] === value);
-      })
-      .sort((a, b) => b.requestedAt - a.requestedAt || (a.recordId < b.recordId ? 1 : -1));
-    return { items: structuredClone(matches.slice(page.offset, page.offset + page.limit)), total: matches.length };
+      .filter((v) => viewMatches(v, wanted, new Set(ticketWords(v.subject, v.message))))
+      .sort((a, b) => compareNewestFirst(sortKeyOf(a), sortKeyOf(b)));
+    if ('after' in page) {
+      const rest = matches.filter((v) => compareNewestFirst(sortKeyOf(v), page.after) > 0);
+      return { items: structuredClone(rest.slice(0, page.limit)), hasMore: rest.length > page.limit };
+    }
+    const end = page.offset + page.limit;
+    return { items: structuredClone(matches.slice(page.offset, end)), total: matches.length, hasMore: matches.length > end };
+  }
+
+  async beginRebuild(): Promise<TicketReadModelRebuild> {
+    const copy = new Map<string, StoredTicketView>();
+    return {
+      get: async (recordId) => structuredClone(copy.get(recordId) ?? null),
+      write: async (batch) => {
+        for (const { stored } of batch) upsertInto(copy, stored);
+      },
+      swap: async (lastCatchUp) => {
+        await lastCatchUp(async (stored) => upsertInto(copy, stored));
+        this.views = copy;
+      },
+      discard: async () => copy.clear(),
+    };
   }
 
   async close(): Promise<void> {}
+}
+
+function upsertInto(views: Map<string, StoredTicketView>, stored: StoredTicketView): boolean {
+  const current = views.get(stored.view.recordId);
+  if (current && current.revision >= stored.revision) return false;
+  views.set(stored.view.recordId, structuredClone(stored));
+  return true;
 }

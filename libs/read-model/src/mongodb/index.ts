@@ -1,1 +1,1 @@
-export { MongoTicketReadModel, type MongoTicketReadModelOptions } from './mongo-ticket-read-model';
+export { MongoTicketReadModel, type MongoTicketReadModelOptions, type SearchStrategy } from './mongo-ticket-read-model';

@@ -1,115 +1,258 @@
-import { MongoClient, MongoServerError, type Collection } from 'mongodb';
-import type { Page, SearchResult, TicketReadModel, TicketSearchFilter } from '../ticket-read-model.port';
+import { randomBytes } from 'node:crypto';
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import {
+  normalizeQuery,
+  type NormalizedQuery,
+  type Page,
+  type SearchResult,
+  type TicketReadModel,
+  type TicketReadModelRebuild,
+  type TicketSearchQuery,
+} from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView } from '../ticket-view';
-import { InsertBatcher } from './insert-batcher';
-import { INDEXES, SORT, toDocumentFields, toQuery, type TicketDocument } from './ticket-document';
+import { walkBuckets } from './bucket-walk';
+import { migrateDocuments } from './migrate-documents';
+import { MongoTicketCollection } from './mongo-ticket-collection';
+import { planLines } from './explain-plan';
+import { bucketKey, bucketOf } from './time-buckets';
+import { SORT, hasKey, toFilter, type FilterScope, type TicketDocument } from './ticket-document';
+
+/**
+ * How searches run. `native` (MongoDB): one find with the whole filter, sorted
+ * and limited by an index. `buckets` (FerretDB 1.x, which sorts and tests ranges
+ * in memory): searches by a customer or ticket key are one find too (few
+ * matches), the others walk time buckets (bucket-walk.ts). Detected from the
+ * server unless given.
+ */
+export type SearchStrategy = 'native' | 'buckets';
 
 export type MongoTicketReadModelOptions = {
   /** mongodb:// URL; its path names the database unless `database` is given. */
   url: string;
   database?: string;
+  /** The read model's name; the collection that serves it is looked up under it in `read_models` (a rebuild switches it). */
   collection?: string;
   /** Fail fast when the server is not there, instead of the driver's 30 s. */
   serverSelectionTimeoutMS?: number;
+  searchStrategy?: SearchStrategy;
+  /** How often a running read model looks whether a rebuild switched its collection. */
+  aliasPollMs?: number;
+  /** Documents a walk's probe aims to decode (bucket-walk.ts). */
+  walkTargetRows?: number;
 };
 
-const DUPLICATE_KEY = 11000;
-const NAMESPACE_NOT_FOUND = 26;
+/** A walk starts at the newest ticket, or at now when that one is this recent. */
+const FRESH_MS = 3_600_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** `{_id: <read model name>, collection: <serving collection>, layout}` */
+type AliasDocument = { _id: string; collection: string; layout: number };
+const LAYOUT = 2;
 
 /**
  * The production read model on a MongoDB-wire server. It stays within what
- * FerretDB 1.x offers (no transactions, change streams or $lookup): every write
- * is one guarded upsert (a first revision: a plain insert, batched with those
- * asked for at the same time), every read one indexed find.
+ * FerretDB 1.x offers (no transactions, change streams, $lookup, or renames
+ * over an existing collection): every write is one guarded upsert (a first
+ * revision: a plain insert, batched with those asked for at the same time),
+ * every search one find or a walk of indexed finds.
+ *
+ * A rebuild fills a new collection and then points the read model's alias at it
+ * (see beginRebuild); running read models follow the alias within `aliasPollMs`.
  */
 export class MongoTicketReadModel implements TicketReadModel {
-  private readonly inserts: InsertBatcher<TicketDocument>;
+  private live: MongoTicketCollection;
+  private readonly poll: NodeJS.Timeout;
+  /** What the last search did: for the bench. */
+  lastSearch: { strategy: 'find' | 'walk'; probes: number } = { strategy: 'find', probes: 0 };
 
   private constructor(
     private readonly client: MongoClient,
-    private readonly tickets: Collection<TicketDocument>,
+    private readonly db: Db,
+    private readonly name: string,
+    collection: string,
+    readonly strategy: SearchStrategy,
+    private readonly options: MongoTicketReadModelOptions,
   ) {
-    this.inserts = new InsertBatcher(tickets);
+    this.live = new MongoTicketCollection(db, collection);
+    this.poll = setInterval(() => void this.followAlias().catch(() => undefined), options.aliasPollMs ?? 1_000);
+    this.poll.unref();
   }
 
-  /** Connects and creates the indexes (idempotent), so a started read model is ready to search. */
+  /** Connects, creates the indexes (idempotent) and migrates older documents, so a started read model is ready to search. */
   static async connect(options: MongoTicketReadModelOptions): Promise<MongoTicketReadModel> {
     const client = new MongoClient(options.url, { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000 });
     try {
       await client.connect();
-      const tickets = client.db(options.database).collection<TicketDocument>(options.collection ?? 'tickets');
-      await ensureIndexes(tickets);
-      return new MongoTicketReadModel(client, tickets);
+      const db = client.db(options.database);
+      const name = options.collection ?? 'tickets';
+      const strategy = options.searchStrategy ?? (await detectStrategy(db));
+      const alias = await aliases(db).findOne({ _id: name });
+      const live = new MongoTicketCollection(db, alias?.collection ?? name);
+      await live.ensureIndexes(strategy === 'buckets');
+      if (!alias || alias.layout < LAYOUT) {
+        await migrateDocuments(live);
+        await aliases(db).updateOne({ _id: name }, { $set: { layout: LAYOUT }, $setOnInsert: { collection: live.name } }, { upsert: true });
+      }
+      return new MongoTicketReadModel(client, db, name, live.name, strategy, options);
     } catch (error) {
       await client.close();
       throw error;
     }
   }
 
-  async get(recordId: string): Promise<StoredTicketView | null> {
-    // A plain `{_id: value}` (not `$eq`): FerretDB 1.x pushes only that form down to
-    // its primary key (1.7 ms vs 8 ms at 3,000 documents). recordId is ours, a string.
-    if (typeof recordId !== 'string') throw new TypeError('recordId must be a string');
-    const found = await this.tickets.findOne({ _id: recordId }, { projection: { doc: 1, revision: 1 } });
-    return found ? { view: readStoredView(found.doc), revision: found.revision } : null;
+  /** The collection serving searches now. */
+  get collectionName(): string {
+    return this.live.name;
+  }
+
+  get(recordId: string): Promise<StoredTicketView | null> {
+    return this.live.get(recordId);
+  }
+
+  upsert(stored: StoredTicketView): Promise<boolean> {
+    return this.live.upsert(stored);
+  }
+
+  async search(query: TicketSearchQuery, page: Page): Promise<SearchResult> {
+    const wanted = normalizeQuery(query);
+    if (wanted.matchesNothing) return 'after' in page ? { items: [], hasMore: false } : { items: [], total: 0, hasMore: false };
+    const live = this.live;
+    const after = 'after' in page ? page.after : undefined;
+    const offset = 'offset' in page ? page.offset : 0;
+    const walk = this.walks(wanted);
+    const rows = walk
+      ? (await this.walk(live, wanted, after, offset + page.limit + 1)).slice(offset)
+      : await this.find(live, wanted, after, offset, page.limit + 1);
+    const items = rows.slice(0, page.limit).map((d) => readStoredView(d.doc));
+    const hasMore = rows.length > page.limit;
+    // A keyset page never counts; a walk would count by decoding every match (no count pushdown on FerretDB).
+    if (after || walk) return { items, hasMore };
+    // A page that is not full already tells how many there are: no count needed.
+    const total = !hasMore && (items.length > 0 || offset === 0) ? offset + items.length : await live.tickets.countDocuments(toFilter(wanted));
+    return { items, total, hasMore };
+  }
+
+  /** The server's plan of a search's find (for a walk: of its first probe), one line per step (for the bench). */
+  async explainSearch(query: TicketSearchQuery, page: Page): Promise<string[]> {
+    const wanted = normalizeQuery(query);
+    const after = 'after' in page ? page.after : undefined;
+    const scope: FilterScope = { after };
+    if (this.walks(wanted)) {
+      const newest = (await this.live.blockList())[0];
+      if (newest === undefined) return ['(empty collection)'];
+      const from = after?.createdAt ?? Math.min(wanted.createdTo ?? Infinity, newest.newest + 1) - 1;
+      scope.bucket = bucketKey(0, bucketOf(from, 0));
+    }
+    const explained: Document = await this.db.command({
+      explain: { find: this.live.name, filter: toFilter(wanted, scope), sort: SORT, limit: page.limit + 1 },
+    });
+    return [`strategy: ${this.strategy}, ${this.walks(wanted) ? 'walk (plan of one probe)' : 'one find'}`, ...planLines(explained)];
   }
 
   /**
-   * The filter matches only an older revision. When the stored one is the same or
-   * newer, nothing matches, the upsert tries to insert a second document with the
-   * same `_id` and the server refuses it (11000): that refusal is the "not written".
+   * A new, empty collection that is filled in bulk and then becomes the read
+   * model. The swap points the alias at it, so running read models (here at
+   * once, elsewhere within aliasPollMs) write and search there. Writes they made
+   * to the old collection meanwhile are covered by catching up once more after
+   * they all switched. The old collection is then dropped.
    */
-  async upsert(stored: StoredTicketView): Promise<boolean> {
-    const _id = stored.view.recordId;
-    // Plain equality on _id (our own string, not client input) so the upsert seeds the new document's _id.
-    if (typeof _id !== 'string') throw new TypeError('view.recordId must be a string');
-    try {
-      if (stored.revision === 0) {
-        // Nothing can be older than a stream's first event, so a plain insert says the
-        // same as the guarded upsert, and inserts batch: on FerretDB 1.24 an upsert costs
-        // 2.5 ms, an insert 1.1 ms, a batched insert 0.14 ms per document.
-        return await this.inserts.insert({ _id, ...toDocumentFields(stored) });
-      }
-      const result = await this.tickets.updateOne(
-        { _id, revision: { $lt: stored.revision } },
-        { $set: toDocumentFields(stored) },
-        { upsert: true },
-      );
-      return result.modifiedCount + result.upsertedCount > 0;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
-    }
-  }
-
-  async search(filter: TicketSearchFilter, page: Page): Promise<SearchResult> {
-    const query = toQuery(filter);
-    // limit(0) means "no limit" to MongoDB; an empty page is what the caller asked for.
-    const found = page.limit > 0 ? await this.tickets.find(query, { projection: { doc: 1 } }).sort(SORT).skip(page.offset).limit(page.limit).toArray() : [];
-    // A first page that is not full already holds every match: no count needed. Most
-    // admin searches (one customer, one ticket) end here, halving the server's work.
-    const total = page.offset === 0 && found.length < page.limit ? found.length : await this.tickets.countDocuments(query);
-    return { items: found.map((d) => readStoredView(d.doc)), total };
+  async beginRebuild(): Promise<TicketReadModelRebuild> {
+    await this.dropLeftovers();
+    const copy = new MongoTicketCollection(this.db, `${this.name}_next_${randomBytes(4).toString('hex')}`);
+    return {
+      get: (recordId) => copy.get(recordId),
+      write: (batch) => copy.writeBatch(batch),
+      swap: async (lastCatchUp) => {
+        await copy.ensureIndexes(this.strategy === 'buckets');
+        const upsert = (stored: StoredTicketView) => copy.upsert(stored);
+        await lastCatchUp(upsert);
+        const old = this.live;
+        await aliases(this.db).updateOne({ _id: this.name }, { $set: { collection: copy.name, layout: LAYOUT } }, { upsert: true });
+        this.live = copy;
+        await new Promise((resolve) => setTimeout(resolve, 2 * (this.options.aliasPollMs ?? 1_000) + 200));
+        await lastCatchUp(upsert);
+        await old.drop();
+      },
+      discard: () => copy.drop(),
+    };
   }
 
   async close(): Promise<void> {
+    clearInterval(this.poll);
+    await this.live.close();
     await this.client.close();
+  }
+
+  private walks(query: NormalizedQuery): boolean {
+    return this.strategy === 'buckets' && !hasKey(query);
+  }
+
+  private async find(
+    live: MongoTicketCollection,
+    query: NormalizedQuery,
+    after: FilterScope['after'],
+    offset: number,
+    limit: number,
+  ): Promise<TicketDocument[]> {
+    this.lastSearch = { strategy: 'find', probes: 1 };
+    return live.tickets
+      .find(toFilter(query, { after }), { projection: { doc: 1 } })
+      .sort(SORT)
+      .skip(offset)
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Newest first through the time buckets; the first `need` rows (an offset page skips the front ones). */
+  private async walk(live: MongoTicketCollection, query: NormalizedQuery, after: FilterScope['after'], need: number): Promise<TicketDocument[]> {
+    const blocks = await live.blockList();
+    // Tickets other processes wrote in the last second may be newer than the directory
+    // says: while tickets are coming in, start from now (and a little clock skew).
+    const now = Date.now();
+    if (blocks[0] && now - blocks[0].newest < FRESH_MS) blocks[0] = { ...blocks[0], newest: Math.max(blocks[0].newest, now + CLOCK_SKEW_MS) };
+    const { rows, probes } = await walkBuckets(
+      {
+        blocks,
+        upper: Math.min(after ? after.createdAt + 1 : Infinity, query.createdTo ?? Infinity),
+        lower: query.createdFrom ?? -Infinity,
+        need,
+        targetRows: this.options.walkTargetRows ?? 100,
+      },
+      ({ level, bucket }, below, limit) =>
+        live.tickets
+          .find(toFilter(query, { after, bucket: bucketKey(level, bucket), below }), { projection: { doc: 1 } })
+          .sort(SORT)
+          .limit(limit)
+          .toArray(),
+    );
+    this.lastSearch = { strategy: 'walk', probes };
+    return rows;
+  }
+
+  /** Switches to the collection a rebuild (maybe in another process) pointed the alias at. */
+  private async followAlias(): Promise<void> {
+    const alias = await aliases(this.db).findOne({ _id: this.name });
+    if (alias && alias.collection !== this.live.name) this.live = new MongoTicketCollection(this.db, alias.collection);
+  }
+
+  /** Copies of earlier, interrupted rebuilds, and a collection an interrupted swap left behind. One rebuild at a time. */
+  private async dropLeftovers(): Promise<void> {
+    const prefix = `${this.name}_next_`;
+    const names = (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    for (const name of names) {
+      const ours = name === this.name || (name.startsWith(prefix) && !name.endsWith('_blocks'));
+      if (!ours || name === this.live.name) continue;
+      await new MongoTicketCollection(this.db, name).drop();
+    }
   }
 }
 
-/**
- * Creates the missing indexes one by one. One createIndexes call listing indexes
- * that all exist already drops the connection on FerretDB 1.24 (a server-side
- * panic), so a restart would fail; single-index calls are idempotent everywhere.
- */
-async function ensureIndexes(tickets: Collection<TicketDocument>): Promise<void> {
-  const listed = await tickets
-    .listIndexes()
-    .toArray()
-    .catch((error: unknown) => {
-      if (error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND) return []; // no collection yet
-      throw error;
-    });
-  const existing = new Set(listed.map((i: { name?: string }) => i.name));
-  for (const index of INDEXES) if (!existing.has(index.name)) await tickets.createIndex(index.key, { name: index.name });
+function aliases(db: Db): Collection<AliasDocument> {
+  return db.collection<AliasDocument>('read_models');
+}
+
+/** FerretDB answers buildInfo with its own version: it gets the bucket walk. */
+async function detectStrategy(db: Db): Promise<SearchStrategy> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return info.ferretdbVersion ? 'buckets' : 'native';
 }

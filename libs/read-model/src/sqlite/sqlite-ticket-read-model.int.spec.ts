@@ -2,29 +2,154 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ticketReadModelContract } from '../testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pageAll, sampleView, ticketReadModelContract } from '../testing';
 import { searchKeys } from '../ticket-read-model.port';
 import { fromV0Document, type TicketDocumentV0 } from '../ticket-view.v0';
+import { KEY_COLUMNS, KEY_FIELDS } from './sqlite-layout';
 import { SqliteTicketReadModel } from './sqlite-ticket-read-model';
 
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rm-sqlite-'));
+  dirs.push(dir);
+  return join(dir, 'read-model.db');
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 ticketReadModelContract('sqlite file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rm-contract-'));
-  const path = join(dir, 'read-model.db');
+  const path = tempFile();
   return {
     readModel: new SqliteTicketReadModel(path),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    // The row exactly as builds before versioned views wrote it: the write side's ticket in `doc`.
+    // A v0 document (the write side's ticket) in `doc`, as builds before versioned views stored it.
     storeV0Document: async (doc: TicketDocumentV0, revision: number) => {
       const k = searchKeys(fromV0Document(doc));
       const db = new Database(path);
       try {
         db.prepare(
-          `INSERT INTO tickets (record_id, revision, created_at, uuid_key, udid_key, email_key, phone_key, ticket_id_key, zendesk_ticket_id_key, doc)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(doc.recordId, revision, doc.requestedAt, k.uuid, k.udid, k.email, k.phone, k.ticketId, k.zendeskTicketId, JSON.stringify(doc));
+          `INSERT INTO tickets (record_id, revision, created_at, ${KEY_FIELDS.map((f) => KEY_COLUMNS[f]).join(', ')}, doc)
+           VALUES (?, ?, ?, ${KEY_FIELDS.map(() => '?').join(', ')}, ?)`,
+        ).run(doc.recordId, revision, doc.requestedAt, ...KEY_FIELDS.map((f) => k[f]), JSON.stringify(doc));
       } finally {
         db.close();
       }
     },
   };
+});
+
+describe('SqliteTicketReadModel layout', () => {
+  it('migrates a layout 1 file (before free text and status filters) on open, keeping every view', async () => {
+    const path = tempFile();
+    const views = [sampleView({ subject: 'Migrated crash', category: 'Old' }), sampleView({ sync: { status: 'FAILED', reason: 'x' } })];
+    const db = new Database(path);
+    // Layout 1 exactly as earlier builds created it.
+    db.exec(`
+      CREATE TABLE tickets (record_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, created_at INTEGER NOT NULL, uuid_key TEXT NOT NULL,
+        udid_key TEXT NOT NULL, email_key TEXT NOT NULL, phone_key TEXT NOT NULL, ticket_id_key TEXT NOT NULL, zendesk_ticket_id_key TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX tickets_uuid ON tickets (uuid_key, created_at DESC);
+      CREATE INDEX tickets_created ON tickets (created_at DESC, record_id DESC);
+    `);
+    for (const [i, view] of views.entries()) {
+      const k = searchKeys(view);
+      db.prepare('INSERT INTO tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        view.recordId,
+        i + 1,
+        view.requestedAt,
+        k.uuid,
+        k.udid,
+        k.email,
+        k.phone,
+        k.ticketId,
+        k.zendeskTicketId,
+        JSON.stringify(view),
+      );
+    }
+    db.close();
+
+    const readModel = new SqliteTicketReadModel(path);
+    try {
+      expect(await readModel.get(views[0]!.recordId)).toEqual({ view: views[0], revision: 1 });
+      expect((await readModel.search({ q: 'migrated', category: 'old' }, { offset: 0, limit: 5 })).items).toEqual([views[0]]);
+      expect((await readModel.search({ syncStatus: 'FAILED' }, { offset: 0, limit: 5 })).items).toEqual([views[1]]);
+      expect((await readModel.search({ uuid: views[1]!.uuid }, { offset: 0, limit: 5 })).total).toBe(1);
+    } finally {
+      await readModel.close();
+    }
+    const reopened = new Database(path);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(2);
+    reopened.close();
+  });
+
+  it('swaps a rebuilt copy in under another connection to the same file (another process), which then reads and writes the new tables', async () => {
+    const path = tempFile();
+    const rebuilder = new SqliteTicketReadModel(path);
+    const server = new SqliteTicketReadModel(path);
+    try {
+      const old = sampleView({ subject: 'old words' });
+      await server.upsert({ view: old, revision: 0 });
+      expect((await server.search({ q: 'old' }, { offset: 0, limit: 5 })).total).toBe(1); // statements prepared on the old tables
+      const copy = await rebuilder.beginRebuild();
+      const fresh = sampleView({ subject: 'fresh words' });
+      await copy.write([{ stored: { view: fresh, revision: 0 }, isNew: true }]);
+      await copy.swap(async () => {});
+      expect((await server.search({ q: 'fresh' }, { offset: 0, limit: 5 })).items).toEqual([fresh]);
+      expect((await server.search({ q: 'old' }, { offset: 0, limit: 5 })).items).toEqual([]);
+      const later = sampleView({ subject: 'later words' });
+      expect(await server.upsert({ view: later, revision: 0 })).toBe(true);
+      expect((await rebuilder.search({ q: 'words' }, { offset: 0, limit: 5 })).total).toBe(2);
+    } finally {
+      await server.close();
+      await rebuilder.close();
+    }
+  });
+
+  it('answers every filter from an index, never by scanning the table', async () => {
+    const readModel = new SqliteTicketReadModel(tempFile());
+    try {
+      for (let i = 0; i < 50; i++) await readModel.upsert({ view: sampleView({ requestedAt: 1_700_000_000_000 + i }), revision: 0 });
+      const queries = [
+        {},
+        ...KEY_FIELDS.map((field) => ({ [field]: field === 'syncStatus' ? 'PENDING' : 'x' })),
+        { createdFrom: 1, createdTo: 2 },
+        { uuid: 'x', syncStatus: 'FAILED' as const, category: 'y' },
+      ];
+      for (const query of queries) {
+        for (const page of [
+          { offset: 0, limit: 20 },
+          { after: { createdAt: 5, recordId: 'r' }, limit: 20 },
+        ]) {
+          const plan = readModel.explainSearch(query, page).join('\n');
+          expect(plan, JSON.stringify(query)).not.toMatch(/SCAN t\b(?! USING)/);
+          expect(plan, JSON.stringify(query)).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/);
+        }
+      }
+    } finally {
+      await readModel.close();
+    }
+  });
+
+  it('takes free text from the word index when few tickets have the words, and checks it row by row when many do', async () => {
+    const readModel = new SqliteTicketReadModel(tempFile());
+    try {
+      const common = Array.from({ length: 400 }, (_, i) =>
+        sampleView({ requestedAt: 1_700_000_000_000 + i, message: `common words ${i % 2 ? 'odd' : 'even'}` }),
+      );
+      for (const view of common) await readModel.upsert({ view, revision: 0 });
+      const rare = sampleView({ requestedAt: 1_600_000_000_000, message: 'a rare zyzzyva' });
+      await readModel.upsert({ view: rare, revision: 0 });
+      expect(readModel.explainSearch({ q: 'zyzzyva' }, { offset: 0, limit: 20 })[0]).toBe('words plan: drive');
+      expect(readModel.explainSearch({ q: 'common' }, { offset: 0, limit: 20 })[0]).toBe('words plan: check');
+      expect((await readModel.search({ q: 'zyzzyva' }, { offset: 0, limit: 20 })).items.map((v) => v.recordId)).toEqual([rare.recordId]);
+      const odd = common
+        .filter((_, i) => i % 2)
+        .reverse()
+        .map((v) => v.recordId);
+      expect(await pageAll(readModel, { q: 'common odd' }, 37)).toEqual(odd);
+      expect((await readModel.search({ q: 'words' }, { offset: 0, limit: 1 })).total).toBe(400);
+    } finally {
+      await readModel.close();
+    }
+  });
 });

@@ -1,88 +1,210 @@
+import { randomBytes } from 'node:crypto';
 import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
-import { normalizeFilter, searchKeys, type Page, type SearchResult, type TicketReadModel, type TicketSearchFilter } from '../ticket-read-model.port';
+import type { Statement } from 'better-sqlite3';
+import {
+  normalizeQuery,
+  type NormalizedQuery,
+  type Page,
+  type SearchResult,
+  type TicketReadModel,
+  type TicketReadModelRebuild,
+  type TicketSearchQuery,
+} from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView } from '../ticket-view';
+import { analyze, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, tableExists, type TableNames } from './sqlite-layout';
+import { matchExpression, searchSql, wordsThreshold, type Sql, type WordsPlan } from './sqlite-search';
+import { SqliteTicketTable } from './sqlite-ticket-table';
 
-// Column names are fixed here, never taken from input: filters only bind values.
-const COLUMNS: Record<keyof TicketSearchFilter, string> = {
-  uuid: 'uuid_key',
-  udid: 'udid_key',
-  email: 'email_key',
-  phone: 'phone_key',
-  ticketId: 'ticket_id_key',
-  zendeskTicketId: 'zendesk_ticket_id_key',
-};
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS tickets (
-    record_id             TEXT PRIMARY KEY,
-    revision              INTEGER NOT NULL,
-    created_at            INTEGER NOT NULL,
-    uuid_key              TEXT NOT NULL,
-    udid_key              TEXT NOT NULL,
-    email_key             TEXT NOT NULL,
-    phone_key             TEXT NOT NULL,
-    ticket_id_key         TEXT NOT NULL,
-    zendesk_ticket_id_key TEXT NOT NULL,
-    doc                   TEXT NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS tickets_uuid ON tickets (uuid_key, created_at DESC);
-  CREATE INDEX IF NOT EXISTS tickets_udid ON tickets (udid_key, created_at DESC);
-  CREATE INDEX IF NOT EXISTS tickets_email ON tickets (email_key, created_at DESC);
-  CREATE INDEX IF NOT EXISTS tickets_phone ON tickets (phone_key, created_at DESC);
-  CREATE INDEX IF NOT EXISTS tickets_ticket_id ON tickets (ticket_id_key);
-  CREATE INDEX IF NOT EXISTS tickets_zendesk ON tickets (zendesk_ticket_id_key);
-  CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at DESC, record_id DESC);
-`;
+const STATEMENT_CACHE = 256;
 
 /**
- * The embedded read model: one row per ticket, normalized search keys in indexed
- * columns, the view as JSON in `doc` (its shape version inside it, read back by
- * readStoredView).
+ * The embedded read model (layout in sqlite-layout.ts). Every search is one
+ * indexed statement; offset pages add an index-only COUNT (X-Total-Count), keyset
+ * pages do not count at all.
  */
 export class SqliteTicketReadModel implements TicketReadModel {
   private readonly db: SqliteDatabase;
+  private table: SqliteTicketTable;
+  private readonly statements = new Map<string, Statement>();
+  /** Set while a rebuild swaps tables on this connection: calls made meanwhile wait for it. */
+  private swapping: Promise<void> | undefined;
 
   constructor(path: string) {
     this.db = openSqliteDatabase(path);
-    this.db.exec(SCHEMA);
+    openLayout(this.db);
+    this.table = new SqliteTicketTable(this.db, LIVE_TABLES);
+    this.db.pragma('optimize');
   }
 
   async get(recordId: string): Promise<StoredTicketView | null> {
-    const row = this.db.prepare('SELECT revision, doc FROM tickets WHERE record_id = ?').get(recordId) as
-      | { revision: number; doc: string }
-      | undefined;
-    return row ? { view: readStoredView(JSON.parse(row.doc)), revision: row.revision } : null;
+    await this.swapping;
+    return this.table.get(recordId);
   }
 
-  async upsert({ view, revision }: StoredTicketView): Promise<boolean> {
-    const k = searchKeys(view);
-    // The WHERE on the conflict branch is the revision guard: older writes are no-ops.
-    const info = this.db
-      .prepare(
-        `INSERT INTO tickets (record_id, revision, created_at, uuid_key, udid_key, email_key, phone_key, ticket_id_key, zendesk_ticket_id_key, doc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(record_id) DO UPDATE SET
-           revision = excluded.revision, created_at = excluded.created_at, uuid_key = excluded.uuid_key,
-           udid_key = excluded.udid_key, email_key = excluded.email_key, phone_key = excluded.phone_key,
-           ticket_id_key = excluded.ticket_id_key, zendesk_ticket_id_key = excluded.zendesk_ticket_id_key, doc = excluded.doc
-         WHERE tickets.revision < excluded.revision`,
-      )
-      .run(view.recordId, revision, view.requestedAt, k.uuid, k.udid, k.email, k.phone, k.ticketId, k.zendeskTicketId, JSON.stringify(view));
-    return info.changes > 0;
+  async upsert(stored: StoredTicketView): Promise<boolean> {
+    await this.swapping;
+    return this.table.upsert(stored);
   }
 
-  async search(filter: TicketSearchFilter, page: Page): Promise<SearchResult> {
-    const wanted = Object.entries(normalizeFilter(filter)) as [keyof TicketSearchFilter, string][];
-    const where = wanted.length ? `WHERE ${wanted.map(([f]) => `${COLUMNS[f]} = ?`).join(' AND ')}` : '';
-    const values = wanted.map(([, v]) => v);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM tickets ${where}`).get(...values) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT doc FROM tickets ${where} ORDER BY created_at DESC, record_id DESC LIMIT ? OFFSET ?`)
-      .all(...values, page.limit, page.offset) as { doc: string }[];
-    return { items: rows.map((r) => readStoredView(JSON.parse(r.doc))), total };
+  async search(query: TicketSearchQuery, page: Page): Promise<SearchResult> {
+    await this.swapping;
+    const wanted = normalizeQuery(query);
+    if (wanted.matchesNothing) return 'after' in page ? { items: [], hasMore: false } : { items: [], total: 0, hasMore: false };
+    const sql = searchSql(LIVE_TABLES, wanted, page, this.wordsPlan(wanted, page));
+    const rows = this.statement(sql.page).all(...sql.page.params) as { doc: string }[];
+    const items = rows.slice(0, page.limit).map((r) => readStoredView(JSON.parse(r.doc)));
+    const hasMore = rows.length > page.limit;
+    if (!sql.count) return { items, hasMore };
+    const total = (this.statement(sql.count).get(...sql.count.params) as { n: number }).n;
+    return { items, total, hasMore };
+  }
+
+  /** EXPLAIN QUERY PLAN of a search's statements, one line per plan step (for the bench). */
+  explainSearch(query: TicketSearchQuery, page: Page): string[] {
+    const wanted = normalizeQuery(query);
+    if (wanted.matchesNothing) return ['(matches nothing: no statement)'];
+    const plan = this.wordsPlan(wanted, page);
+    const sql = searchSql(LIVE_TABLES, wanted, page, plan);
+    const lines = [`words plan: ${wanted.words ? plan : 'none'}`];
+    for (const [label, statement] of [
+      ['page', sql.page],
+      ['count', sql.count],
+    ] as const) {
+      if (!statement) continue;
+      const steps = this.db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { id: number; parent: number; detail: string }[];
+      const depth = new Map<number, number>([[0, 0]]);
+      for (const step of steps) {
+        depth.set(step.id, (depth.get(step.parent) ?? 0) + 1);
+        lines.push(`${label}: ${'  '.repeat(depth.get(step.id)! - 1)}${step.detail}`);
+      }
+    }
+    return lines;
+  }
+
+  async beginRebuild(): Promise<TicketReadModelRebuild> {
+    await this.swapping;
+    dropLeftovers(this.db, 'tickets_next_');
+    dropLeftovers(this.db, 'tickets_retired_');
+    const suffix = randomBytes(4).toString('hex');
+    const names: TableNames = { tickets: `tickets_next_${suffix}`, words: `tickets_next_${suffix}_fts` };
+    createTables(this.db, names);
+    const copy = new SqliteTicketTable(this.db, names);
+    return {
+      get: async (recordId) => copy.get(recordId),
+      write: async (batch) => copy.upsertMany(batch.map((b) => b.stored)),
+      swap: (lastCatchUp) => this.swapIn(copy, suffix, lastCatchUp),
+      discard: async () => {
+        this.db.exec(`DROP TABLE IF EXISTS ${names.tickets}; DROP TABLE IF EXISTS ${names.words}`);
+      },
+    };
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    await this.swapping;
+    if (!this.db.open) return;
+    this.db.pragma('optimize');
+    this.db.close();
   }
+
+  /**
+   * Indexes the copy, then, holding the database's write lock (writers in other
+   * processes wait, up to their busy timeout), applies the last events and renames
+   * the copy into place. Nothing the old tables received after the copy's last
+   * catch-up is lost: the last catch-up runs while nothing else can write.
+   */
+  private async swapIn(copy: SqliteTicketTable, suffix: string, lastCatchUp: Parameters<TicketReadModelRebuild['swap']>[0]): Promise<void> {
+    createIndexes(this.db, copy.names.tickets);
+    analyze(this.db, copy.names.tickets);
+    let done!: () => void;
+    this.swapping = new Promise((resolve) => (done = resolve));
+    const retired = { tickets: `tickets_retired_${suffix}`, words: `tickets_retired_${suffix}_fts` };
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        await lastCatchUp(async (stored) => copy.upsert(stored));
+        this.db.exec(`
+          ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO ${retired.tickets};
+          ALTER TABLE ${LIVE_TABLES.words} RENAME TO ${retired.words};
+          ALTER TABLE ${copy.names.tickets} RENAME TO ${LIVE_TABLES.tickets};
+          ALTER TABLE ${copy.names.words} RENAME TO ${LIVE_TABLES.words};
+        `);
+        this.db.exec('COMMIT');
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+      this.statements.clear();
+      this.table = new SqliteTicketTable(this.db, LIVE_TABLES);
+    } finally {
+      this.swapping = undefined;
+      done();
+    }
+    this.db.exec(`DROP TABLE ${retired.tickets}; DROP TABLE ${retired.words}`);
+    analyze(this.db, LIVE_TABLES.tickets);
+  }
+
+  /** See WordsPlan. A key (one customer or ticket) beside the words is always few rows: check. */
+  private wordsPlan(query: NormalizedQuery, page: Page): WordsPlan {
+    if (!query.words || Object.keys(query.keys).length > 0) return 'check';
+    const needed = ('offset' in page ? page.offset : 0) + page.limit + 1;
+    const rows = (this.statement({ sql: `SELECT max(id) AS n FROM ${LIVE_TABLES.tickets}` }).get() as { n: number | null }).n ?? 0;
+    const threshold = wordsThreshold(needed, rows);
+    const probe = this.statement({ sql: `SELECT count(*) AS n FROM (SELECT rowid FROM ${LIVE_TABLES.words} WHERE ${LIVE_TABLES.words} MATCH ? LIMIT ?)` });
+    const found = (probe.get(matchExpression(query.words), threshold + 1) as { n: number }).n;
+    return found <= threshold ? 'drive' : 'check';
+  }
+
+  /** Prepared once per distinct statement text (a filter combination), a few hundred at most. */
+  private statement({ sql }: Pick<Sql, 'sql'>): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** Creates the tables on a new file, migrates layout 1 (before free text) on an old one. */
+function openLayout(db: SqliteDatabase): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === LAYOUT_VERSION) return;
+  if (version > LAYOUT_VERSION) throw new Error(`read model file has layout ${version}; this build knows layouts up to ${LAYOUT_VERSION}`);
+  db.transaction(() => {
+    const layout1 = tableExists(db, LIVE_TABLES.tickets);
+    if (layout1) db.exec(`ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO tickets_layout1`);
+    createTables(db, LIVE_TABLES);
+    if (layout1) {
+      copyLayout1(db);
+      db.exec('DROP TABLE tickets_layout1');
+    }
+    createIndexes(db, LIVE_TABLES.tickets);
+    db.pragma(`user_version = ${LAYOUT_VERSION}`);
+  })();
+  analyze(db, LIVE_TABLES.tickets);
+}
+
+/** Layout 1 rows (record_id, revision, doc, old key columns) into layout 2, keys and words computed anew from `doc`. */
+function copyLayout1(db: SqliteDatabase): void {
+  const table = new SqliteTicketTable(db, LIVE_TABLES);
+  const chunk = db.prepare<[number], { rowid: number; revision: number; doc: string }>(
+    'SELECT rowid, revision, doc FROM tickets_layout1 WHERE rowid > ? ORDER BY rowid LIMIT 2000',
+  );
+  for (let after = 0; ; ) {
+    const rows = chunk.all(after);
+    if (rows.length === 0) return;
+    table.upsertMany(rows.map((r) => ({ view: readStoredView(JSON.parse(r.doc)), revision: r.revision })));
+    after = rows.at(-1)!.rowid;
+  }
+}
+
+function dropLeftovers(db: SqliteDatabase, prefix: string): void {
+  const names = db
+    .prepare<[string], { name: string }>(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? || '%' AND name NOT LIKE '%\\_fts\\_%' ESCAPE '\\'`,
+    )
+    .all(prefix)
+    .map((r) => r.name);
+  for (const name of names) db.exec(`DROP TABLE IF EXISTS ${name}`);
 }

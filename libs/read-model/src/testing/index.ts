@@ -1,1 +1,2 @@
 export { ticketReadModelContract, sampleView, type TicketReadModelFactory } from './ticket-read-model.contract';
+export { pageAll } from './ticket-read-model.search.contract';

@@ -3,35 +3,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TicketReadModel } from '../ticket-read-model.port';
 import type { TicketView } from '../ticket-view';
 import type { TicketDocumentV0 } from '../ticket-view.v0';
+import { rebuildContract } from './ticket-read-model.rebuild.contract';
+import { searchContract } from './ticket-read-model.search.contract';
+import { sampleView } from './sample-view';
 
+export { sampleView };
+
+/** A fresh, empty read model per call (a new file, collection or map). */
 export type TicketReadModelFactory = () => Promise<{
   readModel: TicketReadModel;
   cleanup?: () => Promise<void>;
   /** Writes a document as builds before versioned views did (the v0 shape), to prove it is still read. */
   storeV0Document?: (doc: TicketDocumentV0, revision: number) => Promise<void>;
 }>;
-
-export function sampleView(overrides: Partial<TicketView> = {}): TicketView {
-  return {
-    schemaVersion: 1,
-    recordId: randomUUID(),
-    ticketId: randomUUID(),
-    uuid: randomUUID(),
-    udid: randomUUID().toUpperCase(),
-    subject: 'App crashes',
-    message: 'It crashes on start',
-    email: `user-${randomUUID().slice(0, 8)}@example.com`,
-    name: 'Ada',
-    category: 'crash',
-    phone: '+44 20 7946 0000',
-    images: [],
-    requestedAt: 1_700_000_000_000,
-    files: { LOG: false, FEEDBACK_PHOTO: false },
-    ticketStatus: 'CREATED',
-    sync: { status: 'PENDING' },
-    ...overrides,
-  };
-}
 
 function sampleFields(uuid: string, recordId: string) {
   return {
@@ -56,7 +40,7 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
     let readModel: TicketReadModel;
     let cleanup: (() => Promise<void>) | undefined;
     let storeV0Document: ((doc: TicketDocumentV0, revision: number) => Promise<void>) | undefined;
-    // Each test searches under its own user so a shared server's older data can't interfere.
+    // Tests of the seed's fields also search under their own user, as they always did.
     let uuid: string;
 
     beforeEach(async () => {
@@ -111,8 +95,7 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
       const b = sampleView({ uuid, phone: null });
       await readModel.upsert({ view: a, revision: 1 });
       await readModel.upsert({ view: b, revision: 0 });
-      const ids = async (filter: Record<string, string>) =>
-        (await readModel.search(filter, { offset: 0, limit: 10 })).items.map((v) => v.recordId).sort();
+      const ids = async (filter: Record<string, string>) => (await readModel.search(filter, { offset: 0, limit: 10 })).items.map((v) => v.recordId).sort();
       expect(await ids({ uuid })).toEqual([a.recordId, b.recordId].sort());
       expect(await ids({ uuid: uuid.toUpperCase(), udid: a.udid.toLowerCase() })).toEqual([a.recordId]);
       expect(await ids({ email: a.email.toUpperCase() })).toEqual([a.recordId]);
@@ -181,5 +164,8 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
       expect(await readModel.upsert({ view: next, revision: 4 })).toBe(true);
       expect(await readModel.get(recordId)).toEqual({ view: next, revision: 4 });
     });
+
+    describe('search', () => searchContract(() => readModel));
+    describe('rebuild', () => rebuildContract(() => readModel));
   });
 }

@@ -1,0 +1,90 @@
+import type { RecordedEvent } from '@support-desk/event-store';
+import type { StoredTicketView, TicketReadModelRebuild } from '@support-desk/read-model';
+import { toTicketEvent } from '@support-desk/ticket-domain';
+import { evolveTicketView } from '../ticket-view.evolve';
+
+type Entry = { stored: StoredTicketView; isNew: boolean; dirty: boolean };
+
+export type FolderCounts = { tickets: number; orphans: number; duplicates: number };
+
+/**
+ * Folds ticket events into views for a rebuild, the same fold as the live
+ * projection (ticket-view.evolve.ts). Views stay in memory, newest touched last,
+ * and are written in batches; a view whose later event comes after it left
+ * memory is read back from the copy. In bulk mode a batch is one `write`; in
+ * live mode (the swap's last catch-up) every view is upserted at once.
+ */
+export class RebuildFolder {
+  private readonly views = new Map<string, Entry>();
+  private dirty = 0;
+  private upsert: ((stored: StoredTicketView) => Promise<boolean>) | undefined;
+  readonly counts: FolderCounts = { tickets: 0, orphans: 0, duplicates: 0 };
+
+  constructor(
+    private readonly copy: TicketReadModelRebuild,
+    private readonly batchSize: number,
+    private readonly cacheSize: number,
+  ) {}
+
+  async apply(event: RecordedEvent): Promise<void> {
+    const ticketEvent = toTicketEvent(event);
+    if (!ticketEvent) return;
+    const { recordId } = ticketEvent.data;
+    let entry = this.views.get(recordId);
+    if (!entry && event.revision > 0) {
+      const stored = await this.copy.get(recordId);
+      if (stored) entry = { stored, isNew: false, dirty: false };
+    }
+    if (entry && entry.stored.revision >= event.revision) {
+      this.counts.duplicates++;
+      return;
+    }
+    const view = evolveTicketView(entry?.stored.view ?? null, ticketEvent);
+    if (!view) {
+      // An event whose TicketRequested the store does not hold: nothing to show, as live.
+      this.counts.orphans++;
+      return;
+    }
+    if (!entry) this.counts.tickets++;
+    const stored = { view, revision: event.revision };
+    if (this.upsert) {
+      await this.upsert(stored);
+      this.remember(recordId, { stored, isNew: false, dirty: false });
+      return;
+    }
+    if (!entry?.dirty) this.dirty++;
+    this.remember(recordId, { stored, isNew: entry ? entry.isNew : true, dirty: true });
+    if (this.dirty >= this.batchSize) await this.flush();
+  }
+
+  /** Writes every view not yet written, in one batch. */
+  async flush(): Promise<void> {
+    const batch: { stored: StoredTicketView; isNew: boolean }[] = [];
+    for (const entry of this.views.values()) if (entry.dirty) batch.push({ stored: entry.stored, isNew: entry.isNew });
+    if (batch.length) await this.copy.write(batch);
+    for (const entry of this.views.values()) if (entry.dirty) Object.assign(entry, { dirty: false, isNew: false });
+    this.dirty = 0;
+    this.evict();
+  }
+
+  /** From now on each view is upserted as it is folded (the copy is about to be, or is, live). */
+  async goLive(upsert: (stored: StoredTicketView) => Promise<boolean>): Promise<void> {
+    await this.flush();
+    this.upsert = upsert;
+  }
+
+  private remember(recordId: string, entry: Entry): void {
+    // Re-inserting moves the key to the end of the Map's order (most recently touched).
+    this.views.delete(recordId);
+    this.views.set(recordId, entry);
+    if (this.views.size > this.cacheSize + this.batchSize) this.evict();
+  }
+
+  /** Forgets the least recently touched written views beyond the cache size. */
+  private evict(): void {
+    for (const [recordId, entry] of this.views) {
+      if (this.views.size <= this.cacheSize) return;
+      if (!entry.dirty) this.views.delete(recordId);
+    }
+  }
+}

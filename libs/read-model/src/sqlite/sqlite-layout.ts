@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { SqliteDatabase } from '@support-desk/service-kit/sqlite';
+import type { SearchKeys } from '../ticket-read-model.port';
+
+/**
+ * The embedded read model's tables. Layout 2 (PRAGMA user_version): an integer
+ * row id (the full-text index refers to rows by it, and an alias of rowid never
+ * changes on VACUUM), one column per search key, the view as JSON in `doc`, and
+ * a contentless FTS5 table of each ticket's words (search-text.ts; the text
+ * itself is only in `doc`). Layout 1 (before free text and the status filters)
+ * is migrated on open.
+ */
+export const LAYOUT_VERSION = 2;
+
+export type TableNames = { tickets: string; words: string };
+export const LIVE_TABLES: TableNames = { tickets: 'tickets', words: 'tickets_fts' };
+
+// Column names are fixed here, never taken from input: filters only bind values.
+export const KEY_COLUMNS: Record<keyof SearchKeys, string> = {
+  uuid: 'uuid_key',
+  udid: 'udid_key',
+  email: 'email_key',
+  phone: 'phone_key',
+  ticketId: 'ticket_id_key',
+  zendeskTicketId: 'zendesk_ticket_id_key',
+  ticketStatus: 'ticket_status_key',
+  syncStatus: 'sync_status',
+  category: 'category_key',
+};
+
+export const KEY_FIELDS = Object.keys(KEY_COLUMNS) as (keyof SearchKeys)[];
+
+export function createTables(db: SqliteDatabase, names: TableNames): void {
+  db.exec(`
+    CREATE TABLE ${names.tickets} (
+      id         INTEGER PRIMARY KEY,
+      record_id  TEXT NOT NULL UNIQUE,
+      revision   INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      ${KEY_FIELDS.map((f) => `${KEY_COLUMNS[f]} TEXT NOT NULL`).join(',\n      ')},
+      doc        TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE ${names.words} USING fts5(words, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+  `);
+}
+
+/**
+ * One index per search key, each ending in the sort (creation date, record id)
+ * so a page is read in order and an offset is skipped inside the index; one on
+ * the sort alone for searches without a key. Built after a bulk load, not during
+ * it (sorting once is far cheaper than a million random b-tree inserts). Names
+ * carry a generation: a rebuilt table keeps its index names when renamed, and a
+ * later rebuild must not collide with them.
+ */
+export function createIndexes(db: SqliteDatabase, table: string): void {
+  const generation = randomBytes(4).toString('hex');
+  db.exec(`CREATE INDEX ix_${generation}_created ON ${table} (created_at DESC, record_id DESC)`);
+  for (const field of KEY_FIELDS) {
+    const column = KEY_COLUMNS[field];
+    db.exec(`CREATE INDEX ix_${generation}_${column} ON ${table} (${column}, created_at DESC, record_id DESC)`);
+  }
+}
+
+/**
+ * Statistics for the query planner, so an AND of a customer's uuid and a sync
+ * status walks the uuid index (a few rows), not the status one (a third of all).
+ * analysis_limit keeps ANALYZE to a sample: milliseconds at a million rows.
+ */
+export function analyze(db: SqliteDatabase, table: string): void {
+  db.pragma('analysis_limit = 1000');
+  db.exec(`ANALYZE ${table}`);
+}
+
+export function tableExists(db: SqliteDatabase, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
