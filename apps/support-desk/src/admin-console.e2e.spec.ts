@@ -348,6 +348,12 @@ describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () =>
       await button('Previous page').click();
       await expect.poll(async () => (await subjects()).length, ui).toBe(20);
       expect(new URL(page.url()).searchParams.get('cursor')).toBeNull();
+      await button('Next page').click();
+      await expect.poll(subjects, ui).toEqual(['Bulk ticket 1']);
+      await button('First page').click();
+      await expect.poll(async () => (await subjects())[0], ui).toBe('Bulk ticket 21');
+      expect(new URL(page.url()).searchParams.get('cursor')).toBeNull();
+      expect(new URL(page.url()).searchParams.get('email')).toBe('bulk@example.com');
     });
   });
 
