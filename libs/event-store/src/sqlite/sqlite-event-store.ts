@@ -79,6 +79,11 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.db = openSqliteDatabase(path);
     this.db.pragma(`synchronous = ${SYNCHRONOUS[options.durability ?? 'fsync']}`);
+    // A WAL checkpoint runs inside the commit that crosses the threshold and fsyncs (even in `os` mode), blocking the
+    // event loop. 10,000 pages (40 MiB of WAL) instead of SQLite's 1,000: fewer stalls, and the index pages that every
+    // batch rewrites are copied back once per checkpoint. Measured on 12-append batches (os): 105 -> 70 µs wall and
+    // 55 -> 43 µs CPU per append.
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.exec(SCHEMA);
     // Prepared once: preparing per call was ~7 % of intake-api's CPU under load.
     this.selectStream = this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY revision');
