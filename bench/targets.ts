@@ -73,18 +73,30 @@ export async function stackTarget(maxLogBytes: string): Promise<Target> {
   const { Stack, STACK_SERVICES } = await import('@support-desk/local-stack');
   const { freeConsecutivePorts } = await import('@support-desk/local-stack/free-ports');
   const env = process.env;
-  const missing = ['KAFKA_BROKERS', 'MONGODB_URL', 'S3_ENDPOINT', 'S3_BUCKET'].filter((k) => !env[k]);
+  const { dropEventStoreSchema } = await import('@support-desk/local-stack/event-store-schema');
+  const missing = ['KAFKA_BROKERS', 'MONGODB_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'POSTGRES_TEST_URL'].filter((k) => !env[k]);
   if (missing.length) throw new Error(`stack target needs ${missing.join(', ')}: run eval "$(infra/local/start.sh)" first`);
   const run = `bench${Date.now().toString(36)}`;
   const dir = mkdtempSync(join(tmpdir(), 'support-desk-bench-stack-'));
   const mongo = new URL(env.MONGODB_URL!);
   mongo.pathname = `/supportdesk_${run}`;
   const adminToken = 'bench-admin-token';
+  // The event store on PostgreSQL as in stack mode, in a schema of this run's own (dropped at the end).
+  const eventStore = { url: env.POSTGRES_TEST_URL!, schema: `stack_${run}` };
   const stack = new Stack({
     basePort: await freeConsecutivePorts(STACK_SERVICES.length),
     dataDir: join(dir, 'data'),
     logDir: join(dir, 'logs'),
-    env: { KAFKA_TOPIC: `support-desk.${run}`, MONGODB_URL: mongo.toString(), S3_KEY_PREFIX: `${run}/`, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
+    eventStore,
+    adminToken,
+    env: {
+      KAFKA_TOPIC: `support-desk.${run}`,
+      KAFKA_GROUP_PREFIX: `${run}.`,
+      MONGODB_URL: mongo.toString(),
+      S3_KEY_PREFIX: `${run}/`,
+      LOG_LEVEL: 'warn',
+      MAX_LOG_BYTES: maxLogBytes,
+    },
   });
   await stack.start();
   return {
@@ -96,6 +108,7 @@ export async function stackTarget(maxLogBytes: string): Promise<Target> {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
       await dropRunData(mongo.toString(), env.KAFKA_BROKERS!, `support-desk.${run}`);
+      await dropEventStoreSchema(eventStore.url, eventStore.schema);
     },
   };
 }

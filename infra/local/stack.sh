@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Stack mode on this machine: real Kafka, FerretDB (MongoDB wire) and versitygw
-# (S3) from infra/local, then relay, intake-api, file-service, query-service,
-# zendesk-sync and the gateway as separate processes behind one base URL.
+# Stack mode on this machine: real Kafka, FerretDB (MongoDB wire), versitygw
+# (S3) and PostgreSQL (the event store and checkpoints: database
+# supportdesk_events on FerretDB's cluster) from infra/local, then relay,
+# intake-api, file-service, query-service, zendesk-sync and the gateway as
+# separate processes behind one base URL. The services keep nothing on disk.
 #   infra/local/stack.sh up            # npm run stack:up
 #   infra/local/stack.sh down [--all]  # npm run stack:down (--all also stops the servers)
 set -euo pipefail
@@ -13,7 +15,11 @@ case "${1:-}" in
     # Not `eval "$(...)"`: that would swallow start.sh's failure.
     infra_env=$("$here/start.sh" all)
     eval "$infra_env"
-    export KAFKA_BROKERS MONGODB_URL S3_ENDPOINT S3_BUCKET S3_REGION S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY S3_FORCE_PATH_STYLE
+    if [ -z "${STACK_EVENTSTORE_URL:-}" ]; then
+      echo "stack mode keeps its events on PostgreSQL, which start.sh runs only with FerretDB's PostgreSQL backend (unset FERRETDB_BACKEND)" >&2
+      exit 1
+    fi
+    export KAFKA_BROKERS MONGODB_URL S3_ENDPOINT S3_BUCKET S3_REGION S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY S3_FORCE_PATH_STYLE STACK_EVENTSTORE_URL
     exec npx tsx "$here/stack/stack-cli.ts" up
     ;;
   down)

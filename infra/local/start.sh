@@ -165,9 +165,15 @@ print_env() {
     kafka) echo "export KAFKA_BROKERS=$HOST:$KAFKA_PORT" ;;
     ferretdb)
       echo "export MONGODB_URL=mongodb://$HOST:$FERRETDB_PORT/supportdesk"
-      # For the PostgreSQL event store's e2e suites only: a name that does not
-      # switch the services' store (EVENTSTORE_URL would).
-      if [[ "$(ferretdb_backend)" == postgresql ]]; then echo "export POSTGRES_TEST_URL=$(postgres_url supportdesk_events_test)"; fi
+      # The PostgreSQL event store: POSTGRES_TEST_URL for the e2e suites (stack
+      # e2e included), STACK_EVENTSTORE_URL for `npm run stack:up` (stack.sh hands
+      # it to the stack's processes as EVENTSTORE_URL). Neither name switches the
+      # store of anything else: EVENTSTORE_URL here would move every in-process
+      # test onto PostgreSQL.
+      if [[ "$(ferretdb_backend)" == postgresql ]]; then
+        echo "export POSTGRES_TEST_URL=$(postgres_url supportdesk_events_test)"
+        echo "export STACK_EVENTSTORE_URL=$(postgres_url supportdesk_events)"
+      fi
       ;;
     versitygw)
       echo "export S3_ENDPOINT=http://$HOST:$VERSITYGW_PORT"

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { STACK_SERVICES } from '@support-desk/local-stack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOtherTeamConsumer } from './other-team-consumer';
 import { acrossStack, apiClient, infraEnv, skipReason, startStackRun, type StackRun } from './stack-harness';
@@ -8,7 +10,7 @@ const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(6
 
 if (skipReason) console.warn(skipReason);
 
-/** The contract's flow across processes in stack mode, on Kafka, FerretDB and versitygw. */
+/** The contract's flow across processes in stack mode, on Kafka, FerretDB, versitygw and the PostgreSQL event store. */
 describe.skipIf(Boolean(skipReason))('stack mode: the contract flow across processes', () => {
   let run: StackRun;
   let client: ReturnType<typeof apiClient>;
@@ -71,5 +73,24 @@ describe.skipIf(Boolean(skipReason))('stack mode: the contract flow across proce
       expect(mine[0]!.data).toMatchObject({ ticketId, recordId: id, uuid: body.uuid, email: body.email, images: [imageName] });
       expect(new Set(mine.map((e) => e.partition)).size).toBe(1);
     }, acrossStack);
+  });
+
+  // After the flow above (uploads, events, projections, Zendesk's worker): state lives in the servers only.
+  it('no service process keeps a file in its DATA_DIR (each gets its own, empty and read-only)', () => {
+    const { stack } = run;
+    for (const service of STACK_SERVICES) {
+      const dir = stack.dataDirOf(service);
+      expect({ service, entries: readdirSync(dir) }).toEqual({ service, entries: [] });
+      expect({ service, mode: statSync(dir).mode & 0o777 }).toEqual({ service, mode: 0o555 });
+      // Root writes through 0555, so the mode alone proves nothing there: look at what each process has open.
+      const open = readdirSync(`/proc/${stack.pid(service)}/fd`).flatMap((fd) => {
+        try {
+          return [readlinkSync(`/proc/${stack.pid(service)}/fd/${fd}`)];
+        } catch {
+          return []; // closed meanwhile
+        }
+      });
+      expect({ service, open: open.filter((path) => path.startsWith(stack.options.dataDir)) }).toEqual({ service, open: [] });
+    }
   });
 });

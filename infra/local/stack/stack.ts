@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- tools/ is the repo's build script, not a project
 import { builtApp } from '../../../tools/build.mjs';
@@ -8,8 +8,11 @@ import { builtApp } from '../../../tools/build.mjs';
 /**
  * Stack mode: relay, intake-api, file-service, query-service, zendesk-sync and
  * the gateway, each its own node process, on real adapters chosen by the
- * environment (KAFKA_BROKERS, MONGODB_URL, S3_*, EVENTSTORE_URL). Used by the
- * `npm run stack:up` CLI, the stack e2e tests and the benchmarks.
+ * environment (KAFKA_BROKERS, MONGODB_URL, S3_*) and the event store and
+ * checkpoints on PostgreSQL (`eventStore`). No process keeps anything on its own
+ * disk: each gets an empty, read-only DATA_DIR and its ADMIN_TOKEN through the
+ * environment, so any number of them can run on any number of machines. Used by
+ * the `npm run stack:up` CLI, the stack e2e tests and the benchmarks.
  */
 export const STACK_SERVICES = ['relay', 'intake-api', 'file-service', 'query-service', 'zendesk-sync', 'gateway'] as const;
 export type StackService = (typeof STACK_SERVICES)[number];
@@ -17,10 +20,18 @@ export type StackService = (typeof STACK_SERVICES)[number];
 export type StackOptions = {
   /** Ports: gateway = base, then intake +1, files +2, query +3, zendesk +4, relay +5. */
   basePort: number;
-  /** Shared DATA_DIR (SQLite event store when EVENTSTORE_URL is unset). */
+  /**
+   * Parent of each process's DATA_DIR (`<dataDir>/<service>`): made empty and
+   * read-only (0555), so a process that tried to keep a file there would fail
+   * (and, as root, where the mode does not stop it, the tests see the file).
+   */
   dataDir: string;
+  /** The event store and checkpoints: a postgres:// URL and this stack's own schema in it. */
+  eventStore: { url: string; schema: string };
+  /** ADMIN_TOKEN of every process (without it a service would make one and keep it in DATA_DIR). */
+  adminToken: string;
   logDir: string;
-  /** Infra and everything else every service gets (KAFKA_BROKERS, MONGODB_URL, S3_*, ADMIN_TOKEN...). */
+  /** Infra and everything else every service gets (KAFKA_BROKERS, MONGODB_URL, S3_*, LOG_LEVEL...); wins over the above. */
   env: Record<string, string>;
   /** Detached processes outlive this one (CLI); attached ones die with it (tests). */
   detached?: boolean;
@@ -48,6 +59,11 @@ export class Stack {
 
   port(service: StackService): number {
     return this.options.basePort + OFFSETS[service];
+  }
+
+  /** The DATA_DIR `service` runs with (empty and read-only). */
+  dataDirOf(service: StackService): string {
+    return join(this.options.dataDir, service);
   }
 
   pid(service: StackService): number | undefined {
@@ -81,14 +97,15 @@ export class Stack {
 
   private spawn(service: StackService): void {
     mkdirSync(this.options.logDir, { recursive: true });
-    mkdirSync(this.options.dataDir, { recursive: true });
+    mkdirSync(this.dataDirOf(service), { recursive: true });
+    chmodSync(this.dataDirOf(service), 0o555);
     // The child writes its log file itself: piped through this process, its output would
     // keep `npm run stack:up` waiting for as long as the services run.
-    const log = openSync(join(this.options.logDir, `${service}.log`), 'a');
+    const log = openSync(this.logFile(service), 'a');
     // The bundle production runs (rebuilt first if its sources changed), not the TypeScript sources.
     const child = spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), '--enable-source-maps', builtApp(service)], {
       cwd: repoRoot,
-      env: { ...process.env, ...this.env(), ...this.options.env, PORT: String(this.port(service)), HOST: '127.0.0.1' },
+      env: { ...process.env, ...this.env(service), ...this.options.env, PORT: String(this.port(service)), HOST: '127.0.0.1' },
       detached: this.options.detached ?? false,
       stdio: ['ignore', log, log],
     });
@@ -98,9 +115,12 @@ export class Stack {
     if (child.pid) this.options.onSpawn?.(service, child.pid);
   }
 
-  private env(): Record<string, string> {
+  private env(service: StackService): Record<string, string> {
     return {
-      DATA_DIR: this.options.dataDir,
+      DATA_DIR: this.dataDirOf(service),
+      EVENTSTORE_URL: this.options.eventStore.url,
+      EVENTSTORE_PG_SCHEMA: this.options.eventStore.schema,
+      ADMIN_TOKEN: this.options.adminToken,
       PUBLIC_BASE_URL: this.baseUrl,
       INTAKE_API_URL: `http://127.0.0.1:${this.port('intake-api')}`,
       FILE_SERVICE_URL: `http://127.0.0.1:${this.port('file-service')}`,
@@ -114,7 +134,7 @@ export class Stack {
     const url = service === 'gateway' ? `${this.baseUrl}/api/health` : `http://127.0.0.1:${this.port(service)}/api/health`;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}; see ${join(this.options.logDir, `${service}.log`)}`);
+      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}; the end of ${this.logFile(service)}:\n${this.logTail(service)}`);
       try {
         if ((await fetch(url)).ok) return;
       } catch {
@@ -122,6 +142,19 @@ export class Stack {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`${service} not healthy within ${timeoutMs} ms; see ${join(this.options.logDir, `${service}.log`)}`);
+    throw new Error(`${service} not healthy within ${timeoutMs} ms; the end of ${this.logFile(service)}:\n${this.logTail(service)}`);
+  }
+
+  private logFile(service: StackService): string {
+    return join(this.options.logDir, `${service}.log`);
+  }
+
+  /** In the error itself: a test run removes its log directory when it ends. */
+  private logTail(service: StackService): string {
+    try {
+      return readFileSync(this.logFile(service), 'utf8').split('\n').slice(-15).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 }

@@ -34,6 +34,12 @@ export const busConfigSchema = z.object({
   KAFKA_TOPIC: z.string().min(1).default('support-desk.ticket-events'),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
+  /**
+   * Put before every consumer group id (query-service, zendesk-sync). Group ids are
+   * per broker, not per topic: two deployments sharing a broker (test stacks side by
+   * side) would otherwise split one group's partitions between them.
+   */
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
 });
 
 /** MONGODB_URL (database in its path) → MongoDB; unset → SQLite under DATA_DIR. */

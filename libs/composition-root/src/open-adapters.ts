@@ -142,7 +142,11 @@ async function openBus(config: BusConfig, clientId: string, log?: Log): Promise<
     // Every partition at once (a lone member owns them all), within reason for one process.
     consumer: { partitionsConsumedConcurrently: Math.min(config.KAFKA_PARTITIONS, 16) },
   });
-  return { adapter: bus, describe: `Kafka ${config.KAFKA_BROKERS} topic ${config.KAFKA_TOPIC}` };
+  const prefix = config.KAFKA_GROUP_PREFIX;
+  const adapter: EventBus = prefix
+    ? { publish: (messages) => bus.publish(messages), subscribe: (group, handler, options) => bus.subscribe(prefix + group, handler, options), close: () => bus.close() }
+    : bus;
+  return { adapter, describe: `Kafka ${config.KAFKA_BROKERS} topic ${config.KAFKA_TOPIC}${prefix ? ` group prefix ${prefix}` : ''}` };
 }
 
 /** For the start-up log line: the URL without its password. */
