@@ -1,7 +1,7 @@
 import { adminConsolePlugin, consoleConfigRoute } from '@support-desk/admin-console';
 import type { BusSubscription } from '@support-desk/event-bus';
 import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
-import { createAppFor, defineService, relayFor, zendeskSettings } from '@support-desk/composition-root';
+import { createAppFor, defineService, readModelWriteTimer, relayFor, zendeskSettings } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
@@ -31,7 +31,7 @@ export const queryService = defineService({
     return {
       app,
       async start() {
-        projection = await startTicketProjection(adapters.bus, adapters.readModel, app.log);
+        projection = await startTicketProjection(adapters.bus, adapters.readModel, app.log, { onWrite: ctx.metrics && readModelWriteTimer(ctx.metrics) });
         await relay?.start();
       },
       async stop() {

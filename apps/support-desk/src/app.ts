@@ -4,7 +4,18 @@ import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
 import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, defineService, relayFor, zendeskSettings, zendeskWebhookSettings, type RunningService, type ServiceContext } from '@support-desk/composition-root';
+import {
+  createAppFor,
+  defineService,
+  instrumentBus,
+  readModelWriteTimer,
+  relayFor,
+  zendeskMetrics,
+  zendeskSettings,
+  zendeskWebhookSettings,
+  type RunningService,
+  type ServiceContext,
+} from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
@@ -34,13 +45,17 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
   const zendesk = zendeskSettings(config);
   await app.register(consoleConfigRoute({ zendeskUrl: zendesk?.baseUrl ?? null, adminGuard }));
   await app.register(adminConsolePlugin());
-  const syncer = zendesk ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings: zendesk, log: app.log }) : undefined;
+  const metrics = ctx.metrics && zendeskMetrics(ctx.metrics);
+  metrics?.watchBacklog(adapters.readModel);
+  const syncer = zendesk ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings: zendesk, log: app.log, instruments: metrics?.instruments }) : undefined;
+  if (syncer) metrics?.watchLimiter(() => syncer.limiterQueueLength);
   await app.register(zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard, webhook: zendeskWebhookSettings(config) }));
   // The in-process bus's publish waits for every group: a slow Zendesk must not hold up search.
   // So zendesk-sync gets its own bus and relay, under its own checkpoint, which stays put while sync is off.
-  const zendeskBus = adapters.localFeed
+  const ownZendeskBus = adapters.localFeed
     ? new InProcessEventBus({ onDeadLetter: (dl) => app.log.error({ group: dl.group, eventId: dl.message.event.id, error: dl.error }, 'message dead-lettered') })
-    : adapters.bus;
+    : undefined;
+  const zendeskBus = ownZendeskBus ? (ctx.metrics ? instrumentBus(ownZendeskBus, ctx.metrics, { inProcessLag: true }) : ownZendeskBus) : adapters.bus;
   const zendeskRelay = syncer && adapters.localFeed ? relayFor('relay-zendesk-sync', adapters, zendeskBus, app) : undefined;
   let zendeskWorker: BusSubscription | undefined;
 
@@ -51,7 +66,7 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
     app,
     async start() {
       // Consumers join before the relay publishes, so nothing is published to nobody.
-      consumers.push(await startTicketProjection(adapters.bus, adapters.readModel, app.log));
+      consumers.push(await startTicketProjection(adapters.bus, adapters.readModel, app.log, { onWrite: ctx.metrics && readModelWriteTimer(ctx.metrics) }));
       zendeskWorker = await startZendeskSync(zendeskBus, syncer, app.log);
       await relay.start();
       if (zendeskWorker) await zendeskRelay?.start();

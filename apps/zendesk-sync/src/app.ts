@@ -1,6 +1,6 @@
 import type { BusSubscription } from '@support-desk/event-bus';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, defineService, relayFor, zendeskSettings, zendeskWebhookSettings } from '@support-desk/composition-root';
+import { createAppFor, defineService, relayFor, zendeskMetrics, zendeskSettings, zendeskWebhookSettings } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
@@ -18,7 +18,10 @@ export const zendeskSync = defineService({
     const app = await createAppFor('zendesk-sync', ctx);
     const tickets = new TicketCommandHandler(adapters.eventStore);
     const settings = zendeskSettings(config);
-    const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log }) : undefined;
+    const metrics = ctx.metrics && zendeskMetrics(ctx.metrics);
+    metrics?.watchBacklog(adapters.readModel);
+    const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log, instruments: metrics?.instruments }) : undefined;
+    if (syncer) metrics?.watchLimiter(() => syncer.limiterQueueLength);
     await app.register(
       zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard: ctx.adminGuard(), webhook: zendeskWebhookSettings(config) }),
     );

@@ -8,3 +8,4 @@ export * from './file-links';
 export * from './error-statuses';
 export * from './run-service';
 export * from './service-app';
+export * from './observability';

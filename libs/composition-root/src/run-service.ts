@@ -1,8 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, adminGuard, closeOnSignals, createLogger, parseConfig, publicBaseUrl, toUploadLimits, type AdminGuard, type UploadLimits } from '@support-desk/service-kit';
+import {
+  ConfigError,
+  adminGuard,
+  closeOnSignals,
+  createLogger,
+  createMetricsRegistry,
+  parseConfig,
+  publicBaseUrl,
+  serveMetrics,
+  toUploadLimits,
+  type AdminGuard,
+  type Registry,
+  type UploadLimits,
+} from '@support-desk/service-kit';
 import type { FileLinks } from '@support-desk/ticket-domain';
 import { resolveAdminTokens } from './admin-tokens';
 import { fileLinks } from './file-links';
+import { instrumentAdapters } from './observability';
 import { openAdapters } from './open-adapters';
 import type { Adapters, Port } from './ports';
 import { serviceConfigSchema, type ServiceConfig } from './service-config';
@@ -12,6 +26,8 @@ export type ServiceContext<P extends Port = Port, Z extends boolean = boolean> =
   adapters: Adapters<P>;
   links: FileLinks;
   limits: UploadLimits;
+  /** The process's Prometheus registry; undefined when METRICS=off (nothing is recorded). */
+  metrics?: Registry;
   /** Built lazily: services without admin routes never create a token file. */
   adminGuard(): AdminGuard;
 };
@@ -48,7 +64,9 @@ export async function openServiceContext<P extends Port, Z extends boolean>(
   env: Record<string, string | undefined> = process.env,
 ): Promise<ServiceContext<P, Z> & { generatedToken(): { file: string; token: string } | undefined }> {
   const config = parseConfig(serviceConfigSchema(service.defaultPort, service.ports, (service.zendesk ?? false) as Z), env);
-  const adapters = await openAdapters(config as never, service.ports, service.name, createLogger(config.LOG_LEVEL, service.name));
+  const metrics = config.METRICS === 'on' ? createMetricsRegistry(service.name) : undefined;
+  const opened = await openAdapters(config as never, service.ports, service.name, createLogger(config.LOG_LEVEL, service.name));
+  const adapters = metrics ? instrumentAdapters(opened, metrics) : opened;
   let guard: AdminGuard | undefined;
   let generated: { file: string; token: string } | undefined;
   return {
@@ -56,6 +74,7 @@ export async function openServiceContext<P extends Port, Z extends boolean>(
     adapters,
     links: fileLinks(publicBaseUrl(config)),
     limits: toUploadLimits(config),
+    metrics,
     adminGuard: () => {
       if (!guard) {
         const { tokens, generatedAt } = resolveAdminTokens(config.ADMIN_TOKEN, config.DATA_DIR);
@@ -87,11 +106,12 @@ export async function runService<P extends Port, Z extends boolean>(service: Ser
   const { config, adapters } = ctx;
   const running = await service.build(ctx);
   const { app } = running;
-  closeOnSignals(app, [async () => running.stop?.(), () => adapters.close()]);
+  const metricsServer = ctx.metrics && config.METRICS_PORT !== undefined ? await serveMetrics(ctx.metrics, config.HOST, config.METRICS_PORT) : undefined;
+  closeOnSignals(app, [async () => running.stop?.(), () => adapters.close(), async () => metricsServer?.close()]);
   await app.ready();
   await running.start?.();
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ address, adapters: adapters.describe }, `${service.name} listening on ${address} (API docs: ${address}/api/docs)`);
+  app.log.info({ address, adapters: adapters.describe, metrics: metricsServer ? `${metricsServer.address}/metrics` : ctx.metrics ? `${address}/metrics` : 'off' }, `${service.name} listening on ${address} (API docs: ${address}/api/docs)`);
   const generated = ctx.generatedToken();
   if (generated) {
     // Printed, not only logged: a newcomer needs it to call the admin routes.

@@ -12,6 +12,8 @@ export type TicketProjectionOptions = {
   log?: Log;
   /** Views kept in memory so the next event of a ticket needs no read (0 turns it off). */
   recentViews?: number;
+  /** Observes each read-model write, in seconds (a metric). */
+  onWrite?: (seconds: number) => void;
 };
 
 /**
@@ -52,7 +54,9 @@ export class TicketSearchProjection {
     const view = evolveTicketView(current?.view ?? null, ticketEvent);
     if (!view) return;
     const stored: StoredTicketView = { view, revision: event.revision };
+    const started = performance.now();
     await this.readModel.upsert(stored);
+    this.options.onWrite?.((performance.now() - started) / 1000);
     // Remembered only once stored (or refused as older than what is stored): a failed
     // write is retried by the bus and must not look done.
     this.recent.remember(recordId, stored);
@@ -73,7 +77,7 @@ export function projectTicketEvent(readModel: TicketReadModel, message: BusMessa
   return new TicketSearchProjection(readModel, { log, recentViews: 0 }).project(message);
 }
 
-export function startTicketProjection(bus: EventBus, readModel: TicketReadModel, log?: Log): Promise<BusSubscription> {
-  const projection = new TicketSearchProjection(readModel, { log });
+export function startTicketProjection(bus: EventBus, readModel: TicketReadModel, log?: Log, options: Omit<TicketProjectionOptions, 'log'> = {}): Promise<BusSubscription> {
+  const projection = new TicketSearchProjection(readModel, { ...options, log });
   return bus.subscribe(QUERY_SERVICE_GROUP, (message) => projection.project(message));
 }

@@ -4,3 +4,4 @@ export { zendeskSyncPlugin, type ZendeskRoutesDeps } from './zendesk-sync.plugin
 export { signZendeskWebhook, verifyZendeskWebhook } from './webhook-signature';
 export { RateLimiter } from './rate-limiter';
 export type { ZendeskAuth, ZendeskSettings, ZendeskWebhookSettings } from './zendesk-settings';
+export { endpointOf, type ZendeskInstruments } from './zendesk-instruments';

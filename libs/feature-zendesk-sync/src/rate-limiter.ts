@@ -11,6 +11,7 @@ export class RateLimiter {
   private readonly sent: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   private pausedUntil = 0;
+  private waiting = 0;
 
   constructor(
     private readonly perMinute: number,
@@ -21,9 +22,15 @@ export class RateLimiter {
 
   /** Resolves when a request may go out now. */
   acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.queue.then(() => this.take(signal));
+    this.waiting++;
+    const turn = this.queue.then(() => this.take(signal)).finally(() => this.waiting--);
     this.queue = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** Calls waiting for their turn (a metric: a long queue means our share of Zendesk's limit is too small). */
+  get queueLength(): number {
+    return this.waiting;
   }
 
   /** Zendesk said 429: nobody sends before `ms` from now. */

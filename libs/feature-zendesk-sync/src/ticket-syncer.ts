@@ -9,6 +9,7 @@ import { fileCommentHtml, zendeskTicketFor, type FileForZendesk } from './ticket
 import { ZendeskClient } from './zendesk-client';
 import { ZendeskError, ZendeskGaveUp } from './zendesk-error';
 import { ZendeskHttp } from './zendesk-http';
+import type { ZendeskInstruments } from './zendesk-instruments';
 import { IDEMPOTENCY_TRUST_MS, ZENDESK_MAX_UPLOAD_BYTES, type ZendeskSettings } from './zendesk-settings';
 
 type Log = {
@@ -24,6 +25,7 @@ export type TicketSyncerDeps = {
   settings: ZendeskSettings;
   log: Log;
   clock?: Clock;
+  instruments?: ZendeskInstruments;
 };
 
 export type SyncOutcome =
@@ -46,12 +48,19 @@ export class TicketSyncer {
   private readonly policy: RetryPolicy;
   private readonly stopping = new AbortController();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly limiter: RateLimiter;
 
   constructor(private readonly deps: TicketSyncerDeps) {
     this.clock = deps.clock ?? systemClock;
     const { settings } = deps;
-    this.client = new ZendeskClient(new ZendeskHttp(settings, new RateLimiter(settings.requestsPerMinute, this.clock), this.stopping.signal));
+    this.limiter = new RateLimiter(settings.requestsPerMinute, this.clock);
+    this.client = new ZendeskClient(new ZendeskHttp(settings, this.limiter, this.stopping.signal, deps.instruments));
     this.policy = { maxAttempts: settings.maxAttempts, baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs };
+  }
+
+  /** Zendesk calls waiting for the rate limiter. */
+  get limiterQueueLength(): number {
+    return this.limiter.queueLength;
   }
 
   /** Aborts waits and calls in flight; interrupted work is redelivered later, never marked failed. */

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { RateLimiter } from './rate-limiter';
 import { authorizationHeader, type ZendeskSettings } from './zendesk-settings';
 import { ZendeskError } from './zendesk-error';
+import { endpointOf, type ZendeskInstruments } from './zendesk-instruments';
 
 export type ZendeskRequest = {
   method: 'GET' | 'POST' | 'PUT';
@@ -24,6 +25,7 @@ export class ZendeskHttp {
     private readonly limiter: RateLimiter,
     /** Aborted on shutdown: in-flight calls stop, and that is not a Zendesk failure. */
     private readonly stopSignal?: AbortSignal,
+    private readonly instruments?: ZendeskInstruments,
   ) {}
 
   async send(request: ZendeskRequest): Promise<ZendeskResponse> {
@@ -31,17 +33,25 @@ export class ZendeskHttp {
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     const signal = this.stopSignal ? AbortSignal.any([this.stopSignal, timeout]) : timeout;
     const what = `${request.method} ${request.path.split('?')[0]}`;
+    const started = performance.now();
+    let status = 'network';
     try {
       const response = await fetch(`${this.settings.baseUrl}${request.path}`, { method: request.method, headers: this.headers(request), signal, ...this.body(request) });
+      status = String(response.status);
       const text = await response.text();
       return this.outcome(what, response, text);
     } catch (error) {
       request.stream?.body.destroy();
       if (error instanceof ZendeskError) throw error;
       if (this.stopSignal?.aborted) throw error;
-      if (timeout.aborted) throw new ZendeskError('timeout', `${what} got no answer within ${this.settings.timeoutMs} ms`);
+      if (timeout.aborted) {
+        status = 'timeout';
+        throw new ZendeskError('timeout', `${what} got no answer within ${this.settings.timeoutMs} ms`);
+      }
       const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
       throw new ZendeskError('network', `${what} failed: ${reason}`);
+    } finally {
+      this.instruments?.call(request.method, endpointOf(request.path), status, (performance.now() - started) / 1000);
     }
   }
 
@@ -70,6 +80,7 @@ export class ZendeskHttp {
       const wait = retryAfterMs(response.headers.get('retry-after'));
       // The limit is per account: every call of ours waits, not only this one.
       this.limiter.pause(wait);
+      this.instruments?.rateLimited(wait);
       throw new ZendeskError('rate-limited', message, status, wait);
     }
     if (status >= 500 || status === 408 || status === 409) throw new ZendeskError('unavailable', message, status);

@@ -47,6 +47,12 @@ export const httpConfigSchema = (defaultPort = 3000) => z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   /** Comma-separated admin bearer tokens. */
   ADMIN_TOKEN: z.string().optional(),
+  /** Prometheus metrics at /metrics (on by default; `off` records nothing, for comparison runs). */
+  METRICS: z.enum(['on', 'off']).default('on'),
+  /** Serve /metrics on this port instead of the API port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; unset = tracing off, at no cost. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export type HttpConfig = z.output<ReturnType<typeof httpConfigSchema>>;

@@ -11,6 +11,7 @@ import {
 import { ok } from '@support-desk/contracts';
 import { installErrorHandling, type ErrorCodeStatuses } from './error-handler';
 import { loggerOptions } from './logger';
+import { healthRoutes, httpMetricsHooks, metricsRoute, type Registry } from './observability';
 
 export type ServiceApp = FastifyInstance;
 
@@ -22,6 +23,10 @@ export type ServiceAppOptions = {
   bodyLimit?: number;
   /** Readiness checks for /api/health, e.g. "event store reachable". */
   healthChecks?: Record<string, () => Promise<void>>;
+  /** The process's metrics registry: HTTP metrics are recorded into it and served at /metrics. */
+  metrics?: Registry;
+  /** False when METRICS_PORT serves /metrics on a port of its own. */
+  metricsOnAppPort?: boolean;
 };
 
 /**
@@ -80,6 +85,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
     }
     return reply.code(healthy ? 200 : 503).send({ ...ok({ service: options.name, checks: results }, healthy ? 'ok' : 'degraded'), error: !healthy });
   });
+  healthRoutes(app, options.name, checks);
+  if (options.metrics) httpMetricsHooks(app, options.metrics);
+  if (options.metricsOnAppPort ?? true) metricsRoute(app, options.metrics);
 
   return app;
 }

@@ -5,4 +5,5 @@ export * from './error-handler';
 export * from './admin-auth';
 export * from './create-service-app';
 export * from './graceful-shutdown';
+export * from './observability';
 

@@ -45,11 +45,15 @@ export const API_ROUTES = {
 export type ApiRouteName = keyof typeof API_ROUTES;
 
 /**
- * Served by every service (service-kit's app): health, the OpenAPI document and
- * Swagger UI with its assets. A gateway picks one service to answer them.
+ * Served by every service (service-kit's app): health, the probes and Prometheus
+ * metrics outside /api, the OpenAPI document and Swagger UI with its assets. A
+ * gateway picks one service to answer them (Prometheus scrapes each service itself).
  */
 export const COMMON_ROUTES = {
   health: { method: 'GET', path: '/api/health' },
+  healthLive: { method: 'GET', path: '/health/live' },
+  healthReady: { method: 'GET', path: '/health/ready' },
+  metrics: { method: 'GET', path: '/metrics' },
   openapi: { method: 'GET', path: '/api/openapi.json' },
   docs: { method: 'GET', path: '/api/docs' },
   docsAssets: { method: 'GET', path: '/api/docs/*' },

@@ -1,2 +1,3 @@
 export * from './real-servers';
 export * from './tcp-proxy';
+export * from './prom-text';

@@ -1,0 +1,4 @@
+export * from './metrics-registry';
+export * from './http-metrics.plugin';
+export * from './health-routes';
+export * from './metrics-endpoint';
