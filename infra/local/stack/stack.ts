@@ -131,7 +131,7 @@ export class Stack {
 
   private async waitHealthy(service: StackService, timeoutMs = 90_000): Promise<void> {
     const child = this.children.get(service)!;
-    const url = service === 'gateway' ? `${this.baseUrl}/api/health` : `http://127.0.0.1:${this.port(service)}/api/health`;
+    const url = service === 'gateway' ? `${this.baseUrl}/health/ready` : `http://127.0.0.1:${this.port(service)}/health/ready`;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}; the end of ${this.logFile(service)}:\n${this.logTail(service)}`);
