@@ -7,17 +7,20 @@
  *   npm run bench -- [--targets intake,embedded,stack] [--seconds 10] [--concurrency 16] [--log-mib 1024]
  *                    [--intake-seconds 8] [--intake-warmup 2] [--intake-connections 50] [--intake-rounds 1] [--intake-servers 'baseline NORMAL,intake-api (os)']
  * The stack target needs the servers: eval "$(infra/local/start.sh)" first.
+ * Read model steps (targets search, search-text, rebuild): see read-model-bench.ts.
  */
 import { parseArgs } from 'node:util';
 import { streamUpload } from './big-upload';
 import { closedLoop, fmt, openLoop, percentile } from './http-load';
 import { intakePinning, intakeThroughput } from './intake-throughput';
+import { READ_MODEL_BENCH_OPTIONS, READ_MODEL_TARGETS, runReadModelBenches } from './read-model-bench';
 import { watchRss } from './rss';
 import { embeddedTarget, stackTarget, type Target } from './targets';
 
 const { values: args } = parseArgs({
   options: {
     targets: { type: 'string', default: 'intake,embedded' },
+    ...READ_MODEL_BENCH_OPTIONS,
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '16' },
     'log-mib': { type: 'string', default: '1024' },
@@ -174,7 +177,9 @@ if (targets.includes('intake')) {
 }
 
 const results: Record<string, string>[] = [];
-for (const name of targets.filter((t) => t !== 'intake')) {
+await runReadModelBenches(targets, args);
+
+for (const name of targets.filter((t) => t !== 'intake' && !(READ_MODEL_TARGETS as readonly string[]).includes(t))) {
   const maxLog = `${Math.max(2048, Number(args['log-mib']) * 2)}MiB`;
   if (name !== 'embedded' && name !== 'stack') throw new Error(`unknown target ${name} (known: intake, embedded, stack)`);
   const target = name === 'stack' ? await stackTarget(maxLog) : await embeddedTarget(maxLog);

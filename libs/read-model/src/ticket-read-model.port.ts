@@ -24,12 +24,12 @@ export type TicketSearchQuery = TicketSearchFilter & {
   createdTo?: number;
 };
 
-/** A ticket's place in the newest-first order: creation date, then record id, both descending. */
+/** The ticket a keyset page follows: its creation date and record id. */
 export type SortKey = { createdAt: number; recordId: string };
 
 /**
- * Which page: by offset (`page`/`pageSize`), or after a sort key (keyset paging:
- * the cost of a page does not grow with its depth).
+ * Which page: by offset (`page`/`pageSize`), or after a ticket of the previous
+ * page (keyset paging: the cost of a page does not grow with its depth).
  */
 export type Page = { limit: number; offset: number } | { limit: number; after: SortKey };
 
@@ -53,7 +53,11 @@ export interface TicketReadModel {
   get(recordId: string): Promise<StoredTicketView | null>;
   /** Stores the view unless one with the same or a newer revision is there; true when written. */
   upsert(stored: StoredTicketView): Promise<boolean>;
-  /** AND of the given fields; newest first (creation date, then record id); paged. */
+  /**
+   * AND of the given fields, newest first by creation date; paged. Tickets
+   * created in the same millisecond come in an order of the adapter's (memory
+   * and MongoDB: record id descending; SQLite: as stored), the same on every page.
+   */
   search(query: TicketSearchQuery, page: Page): Promise<SearchResult>;
   /** A fresh, empty copy that becomes this read model when swapped in (see TicketReadModelRebuild). */
   beginRebuild(): Promise<TicketReadModelRebuild>;

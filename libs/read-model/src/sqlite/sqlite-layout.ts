@@ -3,14 +3,25 @@ import type { SqliteDatabase } from '@support-desk/service-kit/sqlite';
 import type { SearchKeys } from '../ticket-read-model.port';
 
 /**
- * The embedded read model's tables. Layout 2 (PRAGMA user_version): an integer
- * row id (the full-text index refers to rows by it, and an alias of rowid never
- * changes on VACUUM), one column per search key, the view as JSON in `doc`, and
- * a contentless FTS5 table of each ticket's words (search-text.ts; the text
- * itself is only in `doc`). Layout 1 (before free text and the status filters)
- * is migrated on open.
+ * The embedded read model's tables. Layout 3 (PRAGMA user_version): the row id
+ * IS the sort key: creation date in ms × 1024, plus the order of arrival within
+ * that millisecond (ROW_ID_SCALE). So "newest first" is the row id descending,
+ * every index (which ends in the row id) is already in that order, a keyset page
+ * is `id < ?`, a date range is a row id range, and the FTS5 word index, which
+ * keeps its rows in row id order, pages through a word's tickets newest first
+ * without sorting. One column per search key, the view as JSON in `doc`, and a
+ * contentless FTS5 table of each ticket's words (search-text.ts; the text itself
+ * is only in `doc`). Earlier layouts (1: before free text and the status
+ * filters; 2: ordered by an index) are migrated on open.
  */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
+
+/**
+ * Row ids per millisecond. ms × 1024 stays below 2^53 (exact in a JS number)
+ * until the year 2248. A 1025th ticket created in one millisecond would take the
+ * next millisecond's first row id, sorting as if a millisecond younger.
+ */
+export const ROW_ID_SCALE = 1024;
 
 export type TableNames = { tickets: string; words: string };
 export const LIVE_TABLES: TableNames = { tickets: 'tickets', words: 'tickets_fts' };
@@ -33,7 +44,7 @@ export const KEY_FIELDS = Object.keys(KEY_COLUMNS) as (keyof SearchKeys)[];
 export function createTables(db: SqliteDatabase, names: TableNames): void {
   db.exec(`
     CREATE TABLE ${names.tickets} (
-      id         INTEGER PRIMARY KEY,
+      id         INTEGER PRIMARY KEY, -- creation ms × ROW_ID_SCALE + arrival within the ms
       record_id  TEXT NOT NULL UNIQUE,
       revision   INTEGER NOT NULL,
       created_at INTEGER NOT NULL,
@@ -45,19 +56,18 @@ export function createTables(db: SqliteDatabase, names: TableNames): void {
 }
 
 /**
- * One index per search key, each ending in the sort (creation date, record id)
- * so a page is read in order and an offset is skipped inside the index; one on
- * the sort alone for searches without a key. Built after a bulk load, not during
- * it (sorting once is far cheaper than a million random b-tree inserts). Names
- * carry a generation: a rebuilt table keeps its index names when renamed, and a
- * later rebuild must not collide with them.
+ * One index per search key. SQLite ends every index in the row id, so rows of
+ * one key value come out newest first and an offset is counted off inside the
+ * index. Built after a bulk load, not during it (sorting once is far cheaper
+ * than a million random b-tree inserts). Names carry a generation: a rebuilt
+ * table keeps its index names when renamed, and a later rebuild must not
+ * collide with them.
  */
 export function createIndexes(db: SqliteDatabase, table: string): void {
   const generation = randomBytes(4).toString('hex');
-  db.exec(`CREATE INDEX ix_${generation}_created ON ${table} (created_at DESC, record_id DESC)`);
   for (const field of KEY_FIELDS) {
     const column = KEY_COLUMNS[field];
-    db.exec(`CREATE INDEX ix_${generation}_${column} ON ${table} (${column}, created_at DESC, record_id DESC)`);
+    db.exec(`CREATE INDEX ix_${generation}_${column} ON ${table} (${column})`);
   }
 }
 

@@ -1,81 +1,76 @@
-import { SEARCH_KEY_FIELDS, type NormalizedQuery, type Page } from '../ticket-read-model.port';
-import { KEY_COLUMNS, type TableNames } from './sqlite-layout';
+import { SEARCH_KEY_FIELDS, type NormalizedQuery } from '../ticket-read-model.port';
+import { KEY_COLUMNS, ROW_ID_SCALE, type TableNames } from './sqlite-layout';
 
 export type Sql = { sql: string; params: unknown[] };
 
+/** Counting stops here for free text: beyond it a count would walk the word's whole list. */
+export const WORDS_COUNT_CAP = 10_000;
+
 /**
- * How free text joins the other filters. `drive`: rows come from the word
- * index (few matches: fetch them all, sort). `check`: rows come in order from a
- * key or date index and each is checked against the word index, stopping when
- * the page is full (many matches, or a selective key beside the words).
+ * Where a page starts: at an offset, or after a row id (keyset; the row id is
+ * the sort key, see sqlite-layout.ts).
  */
-export type WordsPlan = 'drive' | 'check';
+export type SqlPage = { limit: number; offset: number } | { limit: number; afterRowId: number };
 
-const ORDER = 'ORDER BY t.created_at DESC, t.record_id DESC';
-
-/** The page's statement and, for offset pages, the count's, for a normalized query. */
-export function searchSql(names: TableNames, query: NormalizedQuery, page: Page, wordsPlan: WordsPlan): { page: Sql; count?: Sql } {
+/**
+ * The page's statement and, for offset pages, the count's. Rows come newest
+ * first, which is row id descending, from whichever index the planner takes.
+ *
+ * Free text without a customer or ticket key is read from the word index in
+ * row id order (FTS5 keeps rows that way), each row checked against the other
+ * filters, until the page is full: a common word fills a page at once, a rare
+ * one has few rows to read. With a key (a few rows) each of the key's rows is
+ * checked against the word index instead. A free-text count stops at
+ * WORDS_COUNT_CAP (`count` says whether it is capped).
+ */
+export function searchSql(names: TableNames, query: NormalizedQuery, page: SqlPage): { page: Sql; count?: Sql & { capped: boolean } } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (condition: string, ...values: unknown[]) => {
     where.push(condition);
     params.push(...values);
   };
+  const hasKey = SEARCH_KEY_FIELDS.some((f) => query.keys[f] !== undefined);
+  const fromWords = query.words !== undefined && !hasKey;
+  // The row id column of the outer loop: the word index's when it drives (so FTS5 gets the bounds and the order).
+  const id = fromWords ? `${names.words}.rowid` : 't.id';
+  if (fromWords) add(`${names.words} MATCH ?`, matchExpression(query.words!));
   for (const field of SEARCH_KEY_FIELDS) {
     const value = query.keys[field];
     if (value !== undefined) add(`t.${KEY_COLUMNS[field]} = ?`, value);
   }
-  if (query.ticketStatus !== undefined) add(`t.${KEY_COLUMNS.ticketStatus} = ?`, query.ticketStatus);
-  if (query.syncStatus !== undefined) add(`t.${KEY_COLUMNS.syncStatus} = ?`, query.syncStatus);
-  if (query.category !== undefined) add(`t.${KEY_COLUMNS.category} = ?`, query.category);
-  if (query.createdFrom !== undefined) add('t.created_at >= ?', query.createdFrom);
-  if (query.createdTo !== undefined) add('t.created_at < ?', query.createdTo);
+  // Beside a customer or ticket key (a few rows), a status or category is checked on
+  // those rows: the unary + keeps the planner off their indexes, whatever its statistics say.
+  const checked = hasKey ? '+' : '';
+  if (query.ticketStatus !== undefined) add(`${checked}t.${KEY_COLUMNS.ticketStatus} = ?`, query.ticketStatus);
+  if (query.syncStatus !== undefined) add(`${checked}t.${KEY_COLUMNS.syncStatus} = ?`, query.syncStatus);
+  if (query.category !== undefined) add(`${checked}t.${KEY_COLUMNS.category} = ?`, query.category);
+  if (query.createdFrom !== undefined) add(`${id} >= ?`, Math.ceil(query.createdFrom) * ROW_ID_SCALE);
+  if (query.createdTo !== undefined) add(`${id} < ?`, Math.ceil(query.createdTo) * ROW_ID_SCALE);
+  if (query.words && !fromWords) add(`EXISTS (SELECT 1 FROM ${names.words} WHERE ${names.words} MATCH ? AND rowid = t.id)`, matchExpression(query.words));
 
-  let from = `${names.tickets} AS t`;
-  if (query.words) {
-    if (wordsPlan === 'drive') {
-      // CROSS JOIN keeps the word index as the outer loop (SQLite never reorders it).
-      from = `${names.words} CROSS JOIN ${names.tickets} AS t ON t.id = ${names.words}.rowid`;
-      where.unshift(`${names.words} MATCH ?`);
-      params.unshift(matchExpression(query.words));
-    } else {
-      add(`EXISTS (SELECT 1 FROM ${names.words} WHERE ${names.words} MATCH ? AND rowid = t.id)`, matchExpression(query.words));
-    }
-  }
-  const filtered = [...where];
-  const filteredParams = [...params];
+  // CROSS JOIN keeps the word index as the outer loop (SQLite never reorders it).
+  const from = fromWords ? `${names.words} CROSS JOIN ${names.tickets} AS t ON t.id = ${names.words}.rowid` : `${names.tickets} AS t`;
+  const order = `ORDER BY ${id} DESC`;
   const whereSql = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
 
-  if ('after' in page) {
-    // Keyset: everything strictly after the last row shown, in the same order. The
-    // `<=` bounds the index range; the OR settles rows of the same millisecond.
-    const conditions = [...filtered, 't.created_at <= ?', '(t.created_at < ? OR t.record_id < ?)'];
-    const values = [...filteredParams, page.after.createdAt, page.after.createdAt, page.after.recordId, page.limit + 1];
-    return { page: { sql: `SELECT t.doc FROM ${from} ${whereSql(conditions)} ${ORDER} LIMIT ?`, params: values } };
+  if ('afterRowId' in page) {
+    return {
+      page: { sql: `SELECT t.doc FROM ${from} ${whereSql([...where, `${id} < ?`])} ${order} LIMIT ?`, params: [...params, page.afterRowId, page.limit + 1] },
+    };
   }
-  // Offset: the skipped rows are counted off inside the index (it holds the sort
-  // key and the row id), and only the page's rows are read whole.
-  const ids = `SELECT t.id FROM ${from} ${whereSql(filtered)} ${ORDER} LIMIT ? OFFSET ?`;
+  // Offset: the skipped rows are counted off by row id alone (inside the index), only the page's rows are read whole.
+  const ids = `SELECT ${id} FROM ${from} ${whereSql(where)} ${order} LIMIT ? OFFSET ?`;
+  const count = fromWords
+    ? { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${whereSql(where)} LIMIT ?)`, params: [...params, WORDS_COUNT_CAP + 1], capped: true }
+    : { sql: `SELECT count(*) AS n FROM ${from} ${whereSql(where)}`, params, capped: false };
   return {
-    page: {
-      sql: `SELECT t.doc FROM ${names.tickets} AS t WHERE t.id IN (${ids}) ${ORDER}`,
-      params: [...filteredParams, page.limit + 1, page.offset],
-    },
-    count: { sql: `SELECT COUNT(*) AS n FROM ${from} ${whereSql(filtered)}`, params: filteredParams },
+    page: { sql: `SELECT t.doc FROM ${names.tickets} AS t WHERE t.id IN (${ids}) ORDER BY t.id DESC`, params: [...params, page.limit + 1, page.offset] },
+    count,
   };
 }
 
 /** Every word, each as its own quoted phrase: FTS5 ANDs them, and no word can be read as query syntax. */
 export function matchExpression(words: readonly string[]): string {
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
-}
-
-/**
- * drive when the words match at most `threshold` rows, counted with a bounded
- * probe of the word index. Around √(rows needed × table size) the two plans
- * cost the same: below it fetching every match is cheaper than walking an index
- * until enough matches turned up, above it the walk is.
- */
-export function wordsThreshold(rowsNeeded: number, tableRows: number): number {
-  return Math.min(20_000, Math.max(200, Math.ceil(Math.sqrt(rowsNeeded * Math.max(1, tableRows)))));
 }

@@ -3,7 +3,6 @@ import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-k
 import type { Statement } from 'better-sqlite3';
 import {
   normalizeQuery,
-  type NormalizedQuery,
   type Page,
   type SearchResult,
   type TicketReadModel,
@@ -11,16 +10,20 @@ import {
   type TicketSearchQuery,
 } from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView } from '../ticket-view';
-import { analyze, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, tableExists, type TableNames } from './sqlite-layout';
-import { matchExpression, searchSql, wordsThreshold, type Sql, type WordsPlan } from './sqlite-search';
+import { analyze, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, ROW_ID_SCALE, tableExists, type TableNames } from './sqlite-layout';
+import { searchSql, WORDS_COUNT_CAP, type Sql, type SqlPage } from './sqlite-search';
 import { SqliteTicketTable } from './sqlite-ticket-table';
 
 const STATEMENT_CACHE = 256;
+const OPTIMIZE_EVERY = 20_000;
 
 /**
  * The embedded read model (layout in sqlite-layout.ts). Every search is one
- * indexed statement; offset pages add an index-only COUNT (X-Total-Count), keyset
- * pages do not count at all.
+ * statement reading rows newest first from an index (or the word index); offset
+ * pages add an index-only COUNT for X-Total-Count (free text: counted up to
+ * WORDS_COUNT_CAP), keyset pages do not count at all. Within one creation
+ * millisecond tickets come in the order they were stored (the row id), not by
+ * record id.
  */
 export class SqliteTicketReadModel implements TicketReadModel {
   private readonly db: SqliteDatabase;
@@ -28,6 +31,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
   private readonly statements = new Map<string, Statement>();
   /** Set while a rebuild swaps tables on this connection: calls made meanwhile wait for it. */
   private swapping: Promise<void> | undefined;
+  private insertsSinceOptimize = 0;
 
   constructor(path: string) {
     this.db = openSqliteDatabase(path);
@@ -43,29 +47,35 @@ export class SqliteTicketReadModel implements TicketReadModel {
 
   async upsert(stored: StoredTicketView): Promise<boolean> {
     await this.swapping;
-    return this.table.upsert(stored);
+    const written = this.table.upsert(stored);
+    // The planner's statistics follow the table's growth (a no-op unless it grew a lot).
+    if (written && stored.revision === 0 && ++this.insertsSinceOptimize >= OPTIMIZE_EVERY) {
+      this.insertsSinceOptimize = 0;
+      this.db.pragma('optimize');
+    }
+    return written;
   }
 
   async search(query: TicketSearchQuery, page: Page): Promise<SearchResult> {
     await this.swapping;
     const wanted = normalizeQuery(query);
     if (wanted.matchesNothing) return 'after' in page ? { items: [], hasMore: false } : { items: [], total: 0, hasMore: false };
-    const sql = searchSql(LIVE_TABLES, wanted, page, this.wordsPlan(wanted, page));
+    const sql = searchSql(LIVE_TABLES, wanted, this.sqlPage(page));
     const rows = this.statement(sql.page).all(...sql.page.params) as { doc: string }[];
     const items = rows.slice(0, page.limit).map((r) => readStoredView(JSON.parse(r.doc)));
     const hasMore = rows.length > page.limit;
     if (!sql.count) return { items, hasMore };
     const total = (this.statement(sql.count).get(...sql.count.params) as { n: number }).n;
-    return { items, total, hasMore };
+    // Free text counts only up to a cap (see searchSql): past it, no total rather than a wrong one.
+    return sql.count.capped && total > WORDS_COUNT_CAP ? { items, hasMore } : { items, total, hasMore };
   }
 
   /** EXPLAIN QUERY PLAN of a search's statements, one line per plan step (for the bench). */
   explainSearch(query: TicketSearchQuery, page: Page): string[] {
     const wanted = normalizeQuery(query);
     if (wanted.matchesNothing) return ['(matches nothing: no statement)'];
-    const plan = this.wordsPlan(wanted, page);
-    const sql = searchSql(LIVE_TABLES, wanted, page, plan);
-    const lines = [`words plan: ${wanted.words ? plan : 'none'}`];
+    const sql = searchSql(LIVE_TABLES, wanted, this.sqlPage(page));
+    const lines: string[] = [];
     for (const [label, statement] of [
       ['page', sql.page],
       ['count', sql.count],
@@ -79,6 +89,16 @@ export class SqliteTicketReadModel implements TicketReadModel {
       }
     }
     return lines;
+  }
+
+  /**
+   * A keyset page starts after the row of the cursor's record (its row id is the
+   * sort key). Were the record gone, after every row of its millisecond.
+   */
+  private sqlPage(page: Page): SqlPage {
+    if (!('after' in page)) return page;
+    const afterRowId = this.table.rowIdOf(page.after.recordId) ?? Math.floor(page.after.createdAt) * ROW_ID_SCALE;
+    return { limit: page.limit, afterRowId };
   }
 
   async beginRebuild(): Promise<TicketReadModelRebuild> {
@@ -143,17 +163,6 @@ export class SqliteTicketReadModel implements TicketReadModel {
     analyze(this.db, LIVE_TABLES.tickets);
   }
 
-  /** See WordsPlan. A key (one customer or ticket) beside the words is always few rows: check. */
-  private wordsPlan(query: NormalizedQuery, page: Page): WordsPlan {
-    if (!query.words || Object.keys(query.keys).length > 0) return 'check';
-    const needed = ('offset' in page ? page.offset : 0) + page.limit + 1;
-    const rows = (this.statement({ sql: `SELECT max(id) AS n FROM ${LIVE_TABLES.tickets}` }).get() as { n: number | null }).n ?? 0;
-    const threshold = wordsThreshold(needed, rows);
-    const probe = this.statement({ sql: `SELECT count(*) AS n FROM (SELECT rowid FROM ${LIVE_TABLES.words} WHERE ${LIVE_TABLES.words} MATCH ? LIMIT ?)` });
-    const found = (probe.get(matchExpression(query.words), threshold + 1) as { n: number }).n;
-    return found <= threshold ? 'drive' : 'check';
-  }
-
   /** Prepared once per distinct statement text (a filter combination), a few hundred at most. */
   private statement({ sql }: Pick<Sql, 'sql'>): Statement {
     let statement = this.statements.get(sql);
@@ -166,18 +175,26 @@ export class SqliteTicketReadModel implements TicketReadModel {
   }
 }
 
-/** Creates the tables on a new file, migrates layout 1 (before free text) on an old one. */
+/**
+ * Creates the tables on a new file; on a file of an earlier layout (1: before
+ * free text and status filters; 2: ordered by an index, not by row id) copies
+ * every row into the current layout, keys, words and row ids computed anew from
+ * `doc`, in one transaction.
+ */
 function openLayout(db: SqliteDatabase): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === LAYOUT_VERSION) return;
   if (version > LAYOUT_VERSION) throw new Error(`read model file has layout ${version}; this build knows layouts up to ${LAYOUT_VERSION}`);
   db.transaction(() => {
-    const layout1 = tableExists(db, LIVE_TABLES.tickets);
-    if (layout1) db.exec(`ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO tickets_layout1`);
+    const earlier = tableExists(db, LIVE_TABLES.tickets);
+    if (earlier) {
+      db.exec(`ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO tickets_earlier_layout`);
+      db.exec(`DROP TABLE IF EXISTS ${LIVE_TABLES.words}`);
+    }
     createTables(db, LIVE_TABLES);
-    if (layout1) {
-      copyLayout1(db);
-      db.exec('DROP TABLE tickets_layout1');
+    if (earlier) {
+      copyEarlierLayout(db);
+      db.exec('DROP TABLE tickets_earlier_layout');
     }
     createIndexes(db, LIVE_TABLES.tickets);
     db.pragma(`user_version = ${LAYOUT_VERSION}`);
@@ -185,13 +202,13 @@ function openLayout(db: SqliteDatabase): void {
   analyze(db, LIVE_TABLES.tickets);
 }
 
-/** Layout 1 rows (record_id, revision, doc, old key columns) into layout 2, keys and words computed anew from `doc`. */
-function copyLayout1(db: SqliteDatabase): void {
+/** Every layout kept record_id, revision and doc: that is all the copy reads. */
+function copyEarlierLayout(db: SqliteDatabase): void {
   const table = new SqliteTicketTable(db, LIVE_TABLES);
   const chunk = db.prepare<[number], { rowid: number; revision: number; doc: string }>(
-    'SELECT rowid, revision, doc FROM tickets_layout1 WHERE rowid > ? ORDER BY rowid LIMIT 2000',
+    'SELECT rowid, revision, doc FROM tickets_earlier_layout WHERE rowid > ? ORDER BY rowid LIMIT 2000',
   );
-  for (let after = 0; ; ) {
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
     const rows = chunk.all(after);
     if (rows.length === 0) return;
     table.upsertMany(rows.map((r) => ({ view: readStoredView(JSON.parse(r.doc)), revision: r.revision })));
