@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ export type Target = {
   adminToken: string;
   /** The process that receives uploads (file-service), for the RSS figure. */
   fileServicePid: number;
+  /** Stack mode: the topic the relay publishes to (on KAFKA_BROKERS). */
+  topic?: string;
   close(): Promise<void>;
 };
 
@@ -83,8 +85,10 @@ export async function stackTarget(maxLogBytes: string): Promise<Target> {
   const adminToken = 'bench-admin-token';
   // The event store on PostgreSQL as in stack mode, in a schema of this run's own (dropped at the end).
   const eventStore = { url: env.POSTGRES_TEST_URL!, schema: `stack_${run}` };
+  const pin = stackPinning();
   const stack = new Stack({
     basePort: await freeConsecutivePorts(STACK_SERVICES.length),
+    cpus: pin?.services,
     dataDir: join(dir, 'data'),
     logDir: join(dir, 'logs'),
     eventStore,
@@ -96,14 +100,21 @@ export async function stackTarget(maxLogBytes: string): Promise<Target> {
       S3_KEY_PREFIX: `${run}/`,
       LOG_LEVEL: 'warn',
       MAX_LOG_BYTES: maxLogBytes,
+      // A load generator is many tickets from few users: per-user limits off.
+      USER_RATE_LIMIT_TICKETS_PER_HOUR: '0',
+      USER_RATE_LIMIT_UPLOADS_PER_HOUR: '0',
+      USER_RATE_LIMIT_REPLIES_PER_HOUR: '0',
     },
   });
   await stack.start();
+  // -a: every thread of this process (libuv's pool too), the load generator.
+  if (pin) execFileSync('taskset', ['-a', '-p', '-c', pin.load, String(process.pid)], { stdio: 'ignore' });
   return {
-    name: 'stack',
+    name: pin ? `stack (pinned)` : 'stack',
     baseUrl: stack.baseUrl,
     adminToken,
     fileServicePid: stack.pid('file-service')!,
+    topic: `support-desk.${run}`,
     async close() {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -130,4 +141,15 @@ async function dropRunData(mongoUrl: string, brokers: string, topic: string): Pr
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * BENCH_STACK_PIN=1: the stack's six processes on core 1, this process (the load
+ * generator) on core 0, each with `taskset`. Kafka, FerretDB and PostgreSQL are
+ * not pinned (they are shared, already running): they use both cores.
+ */
+function stackPinning(): { services: string; load: string } | undefined {
+  if (process.env.BENCH_STACK_PIN !== '1') return undefined;
+  if (spawnSync('taskset', ['-c', '0', 'true']).status !== 0) throw new Error('BENCH_STACK_PIN=1 needs taskset (util-linux) and two cores');
+  return { services: '1', load: '0' };
 }

@@ -14,7 +14,10 @@ case "${1:-}" in
   up)
     # Not `eval "$(...)"`: that would swallow start.sh's failure.
     infra_env=$("$here/start.sh" all)
+    # Yours wins: STACK_EVENTSTORE_URL set before `npm run stack:up` picks another database.
+    own_url="${STACK_EVENTSTORE_URL:-}"
     eval "$infra_env"
+    STACK_EVENTSTORE_URL="${own_url:-${STACK_EVENTSTORE_URL:-}}"
     if [ -z "${STACK_EVENTSTORE_URL:-}" ]; then
       echo "stack mode keeps its events on PostgreSQL, which start.sh runs only with FerretDB's PostgreSQL backend (unset FERRETDB_BACKEND)" >&2
       exit 1

@@ -58,6 +58,10 @@ export async function startStackRun(extraEnv: Record<string, string> = {}): Prom
       S3_KEY_PREFIX: `e2e-${run}/`,
       S3_FORCE_PATH_STYLE: 'true',
       LOG_LEVEL: 'info',
+      // The fault tests create hundreds of tickets for one user: per-user limits off, as in test-desk.ts.
+      USER_RATE_LIMIT_TICKETS_PER_HOUR: '0',
+      USER_RATE_LIMIT_UPLOADS_PER_HOUR: '0',
+      USER_RATE_LIMIT_REPLIES_PER_HOUR: '0',
       ...extraEnv,
     },
   });

@@ -33,6 +33,8 @@ export type StackOptions = {
   logDir: string;
   /** Infra and everything else every service gets (KAFKA_BROKERS, MONGODB_URL, S3_*, LOG_LEVEL...); wins over the above. */
   env: Record<string, string>;
+  /** CPUs the services run on (`taskset -c`), e.g. "1" so a benchmark's load generator has core 0 to itself. */
+  cpus?: string;
   /** Detached processes outlive this one (CLI); attached ones die with it (tests). */
   detached?: boolean;
   /** Told each process as it starts, before it is healthy (the CLI records pids for `down`). */
@@ -103,7 +105,10 @@ export class Stack {
     // keep `npm run stack:up` waiting for as long as the services run.
     const log = openSync(this.logFile(service), 'a');
     // The bundle production runs (rebuilt first if its sources changed), not the TypeScript sources.
-    const child = spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), '--enable-source-maps', builtApp(service)], {
+    const node = [process.execPath, ...(NODE_FLAGS[service] ?? []), '--enable-source-maps', builtApp(service)];
+    // taskset execs node: the pid stays the service's.
+    const [command, ...args] = this.options.cpus ? ['taskset', '-c', this.options.cpus, ...node] : node;
+    const child = spawn(command!, args, {
       cwd: repoRoot,
       env: { ...process.env, ...this.env(service), ...this.options.env, PORT: String(this.port(service)), HOST: '127.0.0.1' },
       detached: this.options.detached ?? false,
