@@ -13,6 +13,7 @@ import {
   type TicketHistoryDeps,
 } from '@support-desk/feature-query';
 import { zendeskSyncPlugin, type ZendeskRoutesDeps } from '@support-desk/feature-zendesk-sync';
+import { userReplyRoute, userTicketsRoute, type UserReplyDeps, type UserTicketsDeps } from '@support-desk/feature-user';
 import { routesRegisteredBy, routesWithoutOwner, tableRoutesNotServed } from './testing/route-ownership';
 
 /**
@@ -27,7 +28,7 @@ import { routesRegisteredBy, routesWithoutOwner, tableRoutesNotServed } from './
 const deps = <T>(): T => ({ adminGuard: async () => undefined, limits: {}, webhook: {} }) as unknown as T;
 
 const PLUGINS: Record<ServiceName, () => FastifyPluginAsync[]> = {
-  'intake-api': () => [createTicketRoute(deps<IntakeDeps>())],
+  'intake-api': () => [createTicketRoute(deps<IntakeDeps>()), userReplyRoute(deps<UserReplyDeps>())],
   'file-service': () => [filesPlugin(deps<FilesDeps>())],
   'query-service': () => [
     searchTicketsRoute(deps<QueryDeps>()),
@@ -35,6 +36,7 @@ const PLUGINS: Record<ServiceName, () => FastifyPluginAsync[]> = {
     ticketHistoryRoute(deps<TicketHistoryDeps>()),
     consoleConfigRoute(deps<ConsoleConfigDeps>()),
     adminConsolePlugin(),
+    userTicketsRoute(deps<UserTicketsDeps>()),
   ],
   'zendesk-sync': () => [zendeskSyncPlugin(deps<ZendeskRoutesDeps>())],
 };
@@ -57,7 +59,10 @@ describe('every route has one owner in the gateway table', () => {
       { method: 'HEAD', path: '/api/user/log/messages' },
     ]);
     const intakeRoutes = await routesRegisteredBy('file-service', PLUGINS['intake-api']());
-    expect(routesWithoutOwner('file-service', intakeRoutes)).toEqual([{ method: 'POST', path: '/api/user/log/message' }]);
+    expect(routesWithoutOwner('file-service', intakeRoutes)).toEqual([
+      { method: 'POST', path: '/api/user/log/message' },
+      { method: 'POST', path: '/api/user/tickets/:ticketId/comments' },
+    ]);
     expect(tableRoutesNotServed('file-service', intakeRoutes).length).toBe(4);
   });
 });

@@ -1,6 +1,7 @@
 import { adminConsolePlugin, consoleConfigRoute } from '@support-desk/admin-console';
 import type { BusSubscription } from '@support-desk/event-bus';
 import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
+import { userTicketsRoute } from '@support-desk/feature-user';
 import { createAppFor, defineService, readModelWriteTimer, relayFor, zendeskSettings } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
@@ -15,6 +16,8 @@ export const queryService = defineService({
   ports: ['bus', 'readModel', 'eventStore'],
   // Only for the console's "Open in Zendesk" links (the account's URL): this service never calls Zendesk.
   zendesk: true,
+  // The app user's own tickets (GET /api/user/tickets…).
+  userAuth: true,
   async build(ctx) {
     const { adapters, links } = ctx;
     const app = await createAppFor('query-service', ctx);
@@ -23,6 +26,7 @@ export const queryService = defineService({
     await app.register(searchTicketsRoute({ readModel: adapters.readModel, links, adminGuard }));
     await app.register(ticketDetailRoute({ tickets, links, adminGuard }));
     await app.register(ticketHistoryRoute({ tickets, adminGuard }));
+    await app.register(userTicketsRoute({ tickets, readModel: adapters.readModel, userAuth: ctx.userAuth }));
     await app.register(consoleConfigRoute({ zendeskUrl: zendeskSettings(ctx.config)?.baseUrl ?? null, adminGuard }));
     await app.register(adminConsolePlugin());
     // With Kafka the relay is its own process; the in-process bus needs one here.

@@ -2,6 +2,7 @@ import { adminConsolePlugin, consoleConfigRoute } from '@support-desk/admin-cons
 import { InProcessEventBus, type BusSubscription } from '@support-desk/event-bus';
 import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
+import { userReplyRoute, userTicketsRoute } from '@support-desk/feature-user';
 import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
 import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
 import {
@@ -28,6 +29,7 @@ export const supportDesk = defineService({
   defaultPort: 3000,
   ports: ['eventStore', 'bus', 'readModel', 'blobs'],
   zendesk: true,
+  userAuth: true,
   build: buildSupportDesk,
 });
 
@@ -36,8 +38,11 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
   const app = await createAppFor('support-desk', ctx);
   const tickets = new TicketCommandHandler(adapters.eventStore);
   const adminGuard = ctx.adminGuard();
-  await app.register(createTicketRoute({ tickets, blobs: adapters.blobs, links }));
-  await app.register(filesPlugin({ tickets, blobs: adapters.blobs, links, limits, adminGuard }));
+  const { userAuth } = ctx;
+  await app.register(createTicketRoute({ tickets, blobs: adapters.blobs, links, userAuth }));
+  await app.register(filesPlugin({ tickets, blobs: adapters.blobs, links, limits, adminGuard, userAuth }));
+  await app.register(userTicketsRoute({ tickets, readModel: adapters.readModel, userAuth }));
+  await app.register(userReplyRoute({ tickets, blobs: adapters.blobs, userAuth }));
   await app.register(searchTicketsRoute({ readModel: adapters.readModel, links, adminGuard }));
   await app.register(ticketDetailRoute({ tickets, links, adminGuard }));
   await app.register(ticketHistoryRoute({ tickets, adminGuard }));

@@ -100,6 +100,10 @@ describe('API documentation and health', () => {
         '/api/common/upload/file',
         '/api/user/help/file/upload/{feedbackId}/{fileType}',
         '/api/user/log/message',
+        '/api/user/tickets',
+        '/api/user/tickets/{ticketId}',
+        '/api/user/tickets/{ticketId}/comments',
+        '/api/zendesk/webhook/comments',
       ].sort(),
     );
     expect(doc.paths['/api/user/log/message'].post.requestBody.content['application/json'].schema).toBeTruthy();

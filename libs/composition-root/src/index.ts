@@ -9,3 +9,4 @@ export * from './error-statuses';
 export * from './run-service';
 export * from './service-app';
 export * from './observability';
+export * from './user-auth-config';

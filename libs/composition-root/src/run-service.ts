@@ -20,6 +20,8 @@ import { instrumentAdapters } from './observability';
 import { openAdapters } from './open-adapters';
 import type { Adapters, Port } from './ports';
 import { serviceConfigSchema, type ServiceConfig } from './service-config';
+import { openUserAuth } from './user-auth-config';
+import type { UserAuth } from '@support-desk/service-kit';
 
 export type ServiceContext<P extends Port = Port, Z extends boolean = boolean> = {
   config: ServiceConfig<P, Z>;
@@ -30,6 +32,8 @@ export type ServiceContext<P extends Port = Port, Z extends boolean = boolean> =
   metrics?: Registry;
   /** Built lazily: services without admin routes never create a token file. */
   adminGuard(): AdminGuard;
+  /** The app user's identity and abuse limits; only for services defined with `userAuth: true`. */
+  userAuth?: UserAuth;
 };
 
 export type RunningService = {
@@ -50,6 +54,8 @@ export type ServiceDefinition<P extends Port = Port, Z extends boolean = boolean
   defaultPort: number;
   ports: readonly P[];
   zendesk?: Z;
+  /** Serves app routes: parse USER_AUTH / USER_JWT_* / USER_RATE_LIMIT_* and give `ctx.userAuth`. */
+  userAuth?: boolean;
   build(ctx: ServiceContext<P, Z>): Promise<RunningService>;
 };
 
@@ -75,6 +81,7 @@ export async function openServiceContext<P extends Port, Z extends boolean>(
     links: fileLinks(publicBaseUrl(config)),
     limits: toUploadLimits(config),
     metrics,
+    ...(service.userAuth ? { userAuth: openUserAuth(env, createLogger(config.LOG_LEVEL, service.name)) } : {}),
     adminGuard: () => {
       if (!guard) {
         const { tokens, generatedAt } = resolveAdminTokens(config.ADMIN_TOKEN, config.DATA_DIR);

@@ -9,3 +9,5 @@ export * from './http/file-routes.schema';
 export * from './http/zendesk.schema';
 export * from './http/admin-tickets.schema';
 export * from './http/api-routes';
+export * from './http/user-tickets.schema';
+export * from './http/zendesk-comment.schema';

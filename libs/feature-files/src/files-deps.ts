@@ -1,5 +1,5 @@
 import type { BlobStore } from '@support-desk/blob-store';
-import type { AdminGuard, UploadLimits } from '@support-desk/service-kit';
+import type { AdminGuard, UploadLimits, UserAuth } from '@support-desk/service-kit';
 import type { FileLinks } from '@support-desk/ticket-domain';
 import type { TicketCommandHandler } from '@support-desk/ticket-commands';
 
@@ -9,6 +9,8 @@ export type FilesDeps = {
   links: FileLinks;
   limits: UploadLimits;
   adminGuard: AdminGuard;
+  /** USER_AUTH for the upload routes: with jwt a token is needed and only the user's own records take files; uploads per hour are limited. */
+  userAuth?: UserAuth;
   clock?: () => number;
   newId?: () => string;
 };

@@ -1,4 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
+import { registerUserRateLimits } from '@support-desk/service-kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { downloadImageRoute } from './download-image.route';
 import { downloadSupportFileRoute } from './download-support-file.route';
@@ -10,6 +11,7 @@ import { uploadSupportFileRoute } from './upload-support-file.route';
 export function filesPlugin(deps: FilesDeps): FastifyPluginAsyncZod {
   return async (app) => {
     await app.register(fastifyMultipart, { throwFileSizeLimit: true });
+    await registerUserRateLimits(app);
     await app.register(uploadImageRoute(deps));
     await app.register(uploadSupportFileRoute(deps));
     await app.register(downloadSupportFileRoute(deps));

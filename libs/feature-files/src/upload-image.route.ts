@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { API_ROUTES, MESSAGES, envelopeSchema, errorEnvelopeSchema, ok, uploadImageQuerySchema } from '@support-desk/contracts';
 import { imageBlobKey } from '@support-desk/blob-store';
+import { appRouteOptions } from '@support-desk/service-kit';
 import type { FilesDeps } from './files-deps';
 import { receiveFilePart } from './receive-file-part';
 import { sniffImage, storeStream } from './store-upload';
@@ -17,13 +18,21 @@ export function uploadImageRoute(deps: FilesDeps): FastifyPluginAsyncZod {
     app.post(
       API_ROUTES.uploadImage.path,
       {
+        ...appRouteOptions(deps.userAuth, 'uploads'),
         schema: {
           summary: 'Upload an image for a later ticket',
           description: 'multipart/form-data with the image in the part named "file" (JPEG, PNG, WebP or HEIC). `data` is the generated image name to send in `images` when creating the ticket.',
           tags: ['files'],
           querystring: uploadImageQuerySchema,
           consumes: ['multipart/form-data'],
-          response: { 200: envelopeSchema(z.string()), 400: errorEnvelopeSchema, 413: errorEnvelopeSchema, 415: errorEnvelopeSchema },
+          response: {
+            200: envelopeSchema(z.string()),
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            413: errorEnvelopeSchema,
+            415: errorEnvelopeSchema,
+            429: errorEnvelopeSchema,
+          },
         },
       },
       async (request) => {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { API_ROUTES, MESSAGES, errorEnvelopeSchema, ok, uploadSupportFileParamsSchema, uploadSupportFileResponseSchema, type SupportFileType } from '@support-desk/contracts';
 import { supportFileBlobKey } from '@support-desk/blob-store';
-import { AppError } from '@support-desk/service-kit';
+import { AppError, appRouteOptions } from '@support-desk/service-kit';
 import { toSupportRecord } from '@support-desk/ticket-domain';
 import type { FilesDeps } from './files-deps';
 import { safeFileName } from './file-name';
@@ -23,13 +23,22 @@ export function uploadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod {
     app.post(
       API_ROUTES.uploadSupportFile.path,
       {
+        ...appRouteOptions(deps.userAuth, 'uploads'),
         schema: {
           summary: 'Upload customer support file',
           description: 'multipart/form-data, file in the part named "file". LOG: any log file. FEEDBACK_PHOTO: a JPEG, PNG, WebP or HEIC image.',
           tags: ['files'],
           params: uploadSupportFileParamsSchema,
           consumes: ['multipart/form-data'],
-          response: { 200: uploadSupportFileResponseSchema, 400: errorEnvelopeSchema, 404: errorEnvelopeSchema, 413: errorEnvelopeSchema, 415: errorEnvelopeSchema },
+          response: {
+            200: uploadSupportFileResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            404: errorEnvelopeSchema,
+            413: errorEnvelopeSchema,
+            415: errorEnvelopeSchema,
+            429: errorEnvelopeSchema,
+          },
         },
       },
       async (request) => {
@@ -37,7 +46,11 @@ export function uploadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod {
         const recordId = feedbackId.toLowerCase();
         // Unknown ticket: refuse before reading a byte of the upload.
         const { ticket } = await deps.tickets.load(recordId);
-        if (ticket.status !== 'open') throw new AppError(404, 'TICKET.NOT_FOUND', `No support record with id ${feedbackId}`);
+        // With USER_AUTH=jwt another user's record is answered like one that does not exist.
+        const user = deps.userAuth?.userOf(request);
+        if (ticket.status !== 'open' || (user !== undefined && ticket.uuid !== user)) {
+          throw new AppError(404, 'TICKET.NOT_FOUND', `No support record with id ${feedbackId}`);
+        }
 
         const maxBytes = deps.limits[fileType];
         const part = await receiveFilePart(request, maxBytes);

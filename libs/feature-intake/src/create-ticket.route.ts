@@ -10,7 +10,7 @@ import {
   ok,
 } from '@support-desk/contracts';
 import { imageBlobKey, type BlobStore } from '@support-desk/blob-store';
-import { AppError } from '@support-desk/service-kit';
+import { AppError, appRouteOptions, registerUserRateLimits, type UserAuth } from '@support-desk/service-kit';
 import { toSupportRecord, type FileLinks } from '@support-desk/ticket-domain';
 import type { TicketCommandHandler } from '@support-desk/ticket-commands';
 
@@ -21,6 +21,8 @@ export type IntakeDeps = {
   links: FileLinks;
   clock?: () => number;
   newTicketId?: () => string;
+  /** USER_AUTH: with jwt the body's uuid must be the token's sub (403); tickets per hour are limited either way. */
+  userAuth?: UserAuth;
 };
 
 /**
@@ -32,9 +34,11 @@ export function createTicketRoute(deps: IntakeDeps): FastifyPluginAsyncZod {
   const newTicketId = deps.newTicketId ?? randomUUID;
 
   return async (app) => {
+    await registerUserRateLimits(app);
     app.post(
       API_ROUTES.createTicket.path,
       {
+        ...appRouteOptions(deps.userAuth, 'tickets'),
         schema: {
           summary: 'Create customer support',
           description:
@@ -42,10 +46,21 @@ export function createTicketRoute(deps: IntakeDeps): FastifyPluginAsyncZod {
           tags: ['tickets'],
           body: createTicketBodySchema,
           headers: idempotencyKeyHeaderSchema,
-          response: { 200: createTicketResponseSchema, 400: errorEnvelopeSchema, 422: errorEnvelopeSchema },
+          response: {
+            200: createTicketResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            403: errorEnvelopeSchema,
+            422: errorEnvelopeSchema,
+            429: errorEnvelopeSchema,
+          },
         },
       },
       async (request) => {
+        const user = deps.userAuth?.userOf(request);
+        if (user !== undefined && request.body.uuid !== user) {
+          throw new AppError(403, 'USER_AUTH.UUID_MISMATCH', "The body's uuid is not the signed-in user's (the token's sub)");
+        }
         await assertImagesExist(deps.blobs, request.body.images);
         const ticket = await deps.tickets.requestTicket(request.body, {
           now: clock(),

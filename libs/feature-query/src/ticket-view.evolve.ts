@@ -26,6 +26,10 @@ export function evolveTicketView(view: TicketView | null, event: TicketEvent): T
     case 'TicketStatusChanged':
       // The decider appends only newer reports, so the last one is Zendesk's current status.
       return view && { ...view, ticketStatus: event.data.status };
+    case 'UserReplied':
+    case 'TicketCommentAdded':
+      // The conversation is served from the ticket's stream (feature-user), not searched.
+      return view;
     default: {
       const unknown: never = event;
       return unknown;

@@ -25,6 +25,8 @@ const ticket: OpenTicket = {
   sync: { status: 'PENDING' },
   zendeskStatus: null,
   zendeskFiles: [],
+  replies: [],
+  commentIds: [],
 };
 
 describe('Zendesk ticket body', () => {

@@ -45,6 +45,9 @@ export async function handleZendeskMessage(syncer: TicketSyncer, { event }: BusM
       await syncer.syncFile(recordId, { fileType, fileName, contentType, size, blobKey });
       return;
     }
+    case 'UserReplied':
+      await syncer.syncReply(ticketEvent.data.recordId, ticketEvent.data.replyId);
+      return;
     default:
       return;
   }

@@ -6,7 +6,8 @@ import { systemClock, type Clock } from './clock';
 import { RateLimiter } from './rate-limiter';
 import { withRetries, type RetryPolicy } from './retry-policy';
 import { fileCommentHtml, zendeskTicketFor, type FileForZendesk } from './ticket-body';
-import { ZendeskClient } from './zendesk-client';
+import { postUserReply } from './reply-sync';
+import { ZendeskClient, ZendeskRequesterClient } from './zendesk-client';
 import { ZendeskError, ZendeskGaveUp } from './zendesk-error';
 import { ZendeskHttp } from './zendesk-http';
 import type { ZendeskInstruments } from './zendesk-instruments';
@@ -77,6 +78,19 @@ export class TicketSyncer {
     return this.exclusive(recordId, async () => {
       const outcome = await this.ensureTicket(recordId);
       if (outcome.status === 'SYNCED') await this.ensureFile(recordId, outcome.zendeskTicketId, file);
+      return outcome;
+    });
+  }
+
+  /** An app user's reply: the ticket first (it may not be in Zendesk yet), then the public comment by the requester. */
+  syncReply(recordId: string, replyId: string): Promise<SyncOutcome> {
+    return this.exclusive(recordId, async () => {
+      const outcome = await this.ensureTicket(recordId);
+      if (outcome.status !== 'SYNCED') return outcome;
+      const { tickets, blobs, log } = this.deps;
+      const requesters = new ZendeskRequesterClient(this.client.http);
+      const retrying = <T>(operation: string, logged: object, run: () => Promise<T>) => this.retrying(operation, logged, run);
+      await postUserReply({ tickets, blobs, client: this.client, requesters, clock: this.clock, log, retrying }, recordId, outcome.zendeskTicketId, replyId);
       return outcome;
     });
   }

@@ -82,12 +82,12 @@ export function zendeskWebhookRoute(deps: WebhookDeps): FastifyPluginAsyncZod {
   };
 }
 
-function header(value: string | string[] | undefined): string | undefined {
+export function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
 /** The time Zendesk signed the delivery, or an AppError: 503 while webhooks are off, 401 for a bad, missing or stale signature. */
-function verifySignature(deps: WebhookDeps, request: FastifyRequest, raw: Buffer, now: number): number {
+export function verifySignature(deps: WebhookDeps, request: FastifyRequest, raw: Buffer, now: number): number {
   const secret = deps.webhook.secret;
   if (!secret) throw new AppError(503, 'ZENDESK.WEBHOOK_NOT_CONFIGURED', 'Zendesk webhooks are off: set ZENDESK_WEBHOOK_SECRET');
   const verdict = verifyZendeskWebhook({
@@ -102,7 +102,7 @@ function verifySignature(deps: WebhookDeps, request: FastifyRequest, raw: Buffer
   return verdict.signedAt;
 }
 
-function parseJson(raw: Buffer): unknown {
+export function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {

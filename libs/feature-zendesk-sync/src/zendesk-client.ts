@@ -18,12 +18,21 @@ const ticketShape = z.object({ id: z.union([z.number(), z.string()]), external_i
 const ticketResponse = z.object({ ticket: ticketShape });
 const ticketList = z.object({ tickets: z.array(ticketShape) });
 const uploadResponse = z.object({ upload: z.object({ token: z.string().min(1) }) });
+const showResponse = z.object({ ticket: z.object({ requester_id: z.union([z.number(), z.string()]) }) });
+const auditResponse = z.object({
+  audit: z
+    .object({
+      created_at: z.string().nullish(),
+      events: z.array(z.object({ id: z.union([z.number(), z.string()]), type: z.string() }).loose()).default([]),
+    })
+    .nullish(),
+});
 
 const toRef = (t: z.infer<typeof ticketShape>): ZendeskTicketRef => ({ id: String(t.id), externalId: t.external_id ?? null, status: t.status ?? 'new' });
 
 /** The four Zendesk endpoints zendesk-sync uses; one try each (the caller retries). */
 export class ZendeskClient {
-  constructor(private readonly http: ZendeskHttp) {}
+  constructor(readonly http: ZendeskHttp) {}
 
   /** POST /api/v2/tickets with Idempotency-Key: within 2 h Zendesk answers a repeat with the first ticket. */
   async createTicket(ticket: NewZendeskTicket, idempotencyKey: string): Promise<ZendeskTicketRef & { replayed: boolean }> {
@@ -51,6 +60,30 @@ export class ZendeskClient {
   async addPrivateComment(zendeskTicketId: string, htmlBody: string, uploads: string[]): Promise<void> {
     const comment = { html_body: htmlBody, public: false, ...(uploads.length > 0 ? { uploads } : {}) };
     await this.http.send({ method: 'PUT', path: `/api/v2/tickets/${encodeURIComponent(zendeskTicketId)}`, json: { ticket: { comment } } });
+  }
+}
+
+/** The requester of a Zendesk ticket and the two calls that post a comment as them (user replies from the app). */
+export class ZendeskRequesterClient {
+  constructor(private readonly http: ZendeskHttp) {}
+
+  /** GET /api/v2/tickets/{id}: its requester's Zendesk user id. */
+  async requesterId(zendeskTicketId: string): Promise<string> {
+    const res = await this.http.send({ method: 'GET', path: `/api/v2/tickets/${encodeURIComponent(zendeskTicketId)}` });
+    return String(parse(showResponse, res.body, 'show ticket').ticket.requester_id);
+  }
+
+  /**
+   * PUT /api/v2/tickets/{id} with a public comment authored by `authorId`; the
+   * comment's id comes back in the audit's Comment event (null if Zendesk gave none).
+   */
+  async addPublicComment(zendeskTicketId: string, body: string, authorId: string, uploads: string[]): Promise<{ commentId: string | null; createdAt: number | null }> {
+    const comment = { body, public: true, author_id: Number(authorId), ...(uploads.length > 0 ? { uploads } : {}) };
+    const res = await this.http.send({ method: 'PUT', path: `/api/v2/tickets/${encodeURIComponent(zendeskTicketId)}`, json: { ticket: { comment } } });
+    const audit = parse(auditResponse, res.body, 'update ticket').audit;
+    const event = audit?.events.find((e) => e.type === 'Comment');
+    const createdAt = audit?.created_at ? Date.parse(audit.created_at) : Number.NaN;
+    return { commentId: event ? String(event.id) : null, createdAt: Number.isFinite(createdAt) ? createdAt : null };
   }
 }
 

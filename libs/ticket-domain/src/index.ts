@@ -6,6 +6,8 @@ export * from './record-ticket-synced.decider';
 export * from './record-ticket-sync-failed.decider';
 export * from './record-support-file-synced.decider';
 export * from './record-ticket-status-changed.decider';
+export * from './reply-to-ticket.decider';
+export * from './record-ticket-comment.decider';
 export * from './domain-error';
 export * from './ticket-ids';
 export * from './support-record';

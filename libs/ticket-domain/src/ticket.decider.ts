@@ -4,6 +4,8 @@ import { recordSupportFileSynced, type RecordSupportFileSynced } from './record-
 import { recordTicketStatusChanged, type RecordTicketStatusChanged } from './record-ticket-status-changed.decider';
 import { recordTicketSyncFailed, type RecordTicketSyncFailed } from './record-ticket-sync-failed.decider';
 import { recordTicketSynced, type RecordTicketSynced } from './record-ticket-synced.decider';
+import { recordTicketComment, type RecordTicketComment } from './record-ticket-comment.decider';
+import { replyToTicket, type ReplyToTicket } from './reply-to-ticket.decider';
 import { requestTicket, type RequestTicket } from './request-ticket.decider';
 import { evolve, initialTicket, type Ticket } from './ticket';
 
@@ -13,7 +15,9 @@ export type TicketCommand =
   | RecordTicketSynced
   | RecordTicketSyncFailed
   | RecordSupportFileSynced
-  | RecordTicketStatusChanged;
+  | RecordTicketStatusChanged
+  | ReplyToTicket
+  | RecordTicketComment;
 
 /** One decider per command, each in its own `<command>.decider.ts`. */
 export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
@@ -30,6 +34,10 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
       return recordSupportFileSynced(command, state);
     case 'RecordTicketStatusChanged':
       return recordTicketStatusChanged(command, state);
+    case 'ReplyToTicket':
+      return replyToTicket(command, state);
+    case 'RecordTicketComment':
+      return recordTicketComment(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${(unknown as { type: string }).type}`);

@@ -39,7 +39,13 @@ export type OpenTicket = {
   zendeskStatus: { status: string; changedAt: number } | null;
   /** blobKeys of the support files already added to the Zendesk ticket. */
   zendeskFiles: string[];
+  /** The app user's replies, in order; `zendeskCommentId` once zendesk-sync posted one. */
+  replies: UserReply[];
+  /** Zendesk comment ids already recorded (TicketCommentAdded): a repeat delivery adds nothing. */
+  commentIds: string[];
 };
+
+export type UserReply = { replyId: string; body: string; images: string[]; repliedAt: number; zendeskCommentId: string | null };
 
 export type Ticket = { status: 'none' } | OpenTicket;
 
@@ -48,7 +54,7 @@ export const initialTicket = (): Ticket => ({ status: 'none' });
 export function evolve(state: Ticket, event: TicketEvent): Ticket {
   switch (event.type) {
     case 'TicketRequested':
-      return { status: 'open', ...event.data, files: {}, sync: { status: 'PENDING' }, zendeskStatus: null, zendeskFiles: [] };
+      return { status: 'open', ...event.data, files: {}, sync: { status: 'PENDING' }, zendeskStatus: null, zendeskFiles: [], replies: [], commentIds: [] };
     case 'SupportFileUploaded': {
       if (state.status !== 'open') return state;
       const { fileType, blobKey, fileName, contentType, size, uploadedAt } = event.data;
@@ -73,6 +79,17 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
     case 'TicketStatusChanged':
       if (state.status !== 'open') return state;
       return { ...state, zendeskStatus: { status: event.data.status, changedAt: event.data.changedAt } };
+    case 'UserReplied': {
+      if (state.status !== 'open' || state.replies.some((r) => r.replyId === event.data.replyId)) return state;
+      const { replyId, body, images, repliedAt } = event.data;
+      return { ...state, replies: [...state.replies, { replyId, body, images, repliedAt, zendeskCommentId: null }] };
+    }
+    case 'TicketCommentAdded': {
+      if (state.status !== 'open' || state.commentIds.includes(event.data.commentId)) return state;
+      const { commentId, replyId } = event.data;
+      const replies = replyId ? state.replies.map((r) => (r.replyId === replyId ? { ...r, zendeskCommentId: commentId } : r)) : state.replies;
+      return { ...state, commentIds: [...state.commentIds, commentId], replies };
+    }
     default: {
       const unknown: never = event;
       return unknown;

@@ -18,7 +18,9 @@ export type TestDesk = {
 /** The whole system in-process on embedded adapters in a temp dir; drive it with app.inject(). */
 export async function startTestDesk(env: Record<string, string> = {}): Promise<TestDesk> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-test-'));
-  const ctx = await openServiceContext(supportDesk, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: BASE_URL, ADMIN_TOKEN, ...env });
+  // The app routes' hourly limits are off here (0): suites create many tickets from one address; user-tickets.int.spec.ts tests them.
+  const noLimits = { USER_RATE_LIMIT_TICKETS_PER_HOUR: '0', USER_RATE_LIMIT_UPLOADS_PER_HOUR: '0', USER_RATE_LIMIT_REPLIES_PER_HOUR: '0' };
+  const ctx = await openServiceContext(supportDesk, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: BASE_URL, ADMIN_TOKEN, ...noLimits, ...env });
   const { adapters } = ctx;
   const service = await supportDesk.build(ctx);
   await service.app.ready();

@@ -83,6 +83,23 @@ export function summarizeEvent(event: Pick<TicketHistoryEvent, 'type' | 'data'>,
           { label: 'Changed in Zendesk at', value: typeof d.changedAt === 'number' ? formatTime(d.changedAt) : '—' },
         ],
       };
+    case 'UserReplied':
+      return {
+        title: 'The user replied in the app',
+        changes: [
+          { label: 'Reply', value: str(d.body) },
+          { label: 'Images', value: Array.isArray(d.images) && d.images.length > 0 ? d.images.join(', ') : 'none' },
+        ],
+      };
+    case 'TicketCommentAdded':
+      return {
+        title: d.public === false ? 'Internal note in Zendesk' : d.authorRole === 'END_USER' ? 'User reply posted to Zendesk' : 'Agent replied in Zendesk',
+        changes: [
+          { label: 'Comment', value: str(d.body) },
+          { label: 'Author role', value: str(d.authorRole) },
+          { label: 'Zendesk comment', value: str(d.commentId) },
+        ],
+      };
     default:
       return { title: event.type, changes: [] };
   }

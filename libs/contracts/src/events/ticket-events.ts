@@ -62,7 +62,45 @@ export type TicketStatusChanged = {
   data: { recordId: string; ticketId: string; status: string; zendeskTicketId: string; changedAt: number };
 };
 
-export type TicketEvent = TicketRequested | SupportFileUploaded | TicketSynced | TicketSyncFailed | SupportFileSynced | TicketStatusChanged;
+/** The app user answered on their ticket (POST /api/user/tickets/{ticketId}/comments); zendesk-sync posts it as a public comment by the requester. */
+export type UserReplied = {
+  type: 'UserReplied';
+  data: { recordId: string; ticketId: string; replyId: string; uuid: string; body: string; images: string[]; repliedAt: number };
+};
+
+/** Who wrote a Zendesk comment, as Zendesk's user role says: end-user (the requester), agent or admin. */
+export const COMMENT_AUTHOR_ROLES = ['END_USER', 'AGENT', 'ADMIN'] as const;
+export type CommentAuthorRole = (typeof COMMENT_AUTHOR_ROLES)[number];
+
+/**
+ * A comment is on the Zendesk ticket: an agent's (from our comment webhook) or the
+ * app user's reply once zendesk-sync posted it (`replyId` names that UserReplied).
+ * One per Zendesk comment id; `createdAt` is Zendesk's time of the comment.
+ */
+export type TicketCommentAdded = {
+  type: 'TicketCommentAdded';
+  data: {
+    recordId: string;
+    ticketId: string;
+    zendeskTicketId: string;
+    commentId: string;
+    authorRole: CommentAuthorRole;
+    public: boolean;
+    body: string;
+    createdAt: number;
+    replyId: string | null;
+  };
+};
+
+export type TicketEvent =
+  | TicketRequested
+  | SupportFileUploaded
+  | TicketSynced
+  | TicketSyncFailed
+  | SupportFileSynced
+  | TicketStatusChanged
+  | UserReplied
+  | TicketCommentAdded;
 export type TicketEventType = TicketEvent['type'];
 
 export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
@@ -72,6 +110,8 @@ export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
   'TicketSyncFailed',
   'SupportFileSynced',
   'TicketStatusChanged',
+  'UserReplied',
+  'TicketCommentAdded',
 ];
 
 export function isTicketEventType(type: string): type is TicketEventType {

@@ -34,6 +34,11 @@ export const API_ROUTES = {
   searchTickets: { method: 'POST', path: '/api/admin/fetch/customer/support', owner: 'query-service', body: 'json' },
   resyncZendesk: { method: 'POST', path: '/api/admin/zendesk/sync/:ticketId', owner: 'zendesk-sync', body: 'json' },
   zendeskWebhook: { method: 'POST', path: '/api/zendesk/webhook', owner: 'zendesk-sync', body: 'json' },
+  zendeskCommentWebhook: { method: 'POST', path: '/api/zendesk/webhook/comments', owner: 'zendesk-sync', body: 'json' },
+  // The app user's own tickets (USER_AUTH=jwt): reads from the event store's streams, the reply appends.
+  userTickets: { method: 'GET', path: '/api/user/tickets', owner: 'query-service', body: 'none' },
+  userTicket: { method: 'GET', path: '/api/user/tickets/:ticketId', owner: 'query-service', body: 'none' },
+  userTicketReply: { method: 'POST', path: '/api/user/tickets/:ticketId/comments', owner: 'intake-api', body: 'json' },
   ticketDetail: { method: 'GET', path: '/api/admin/tickets/:ticketId', owner: 'query-service', body: 'none' },
   ticketHistory: { method: 'GET', path: '/api/admin/tickets/:ticketId/events', owner: 'query-service', body: 'none' },
   adminConsoleConfig: { method: 'GET', path: '/api/admin/console-config', owner: 'query-service', body: 'none' },

@@ -28,12 +28,15 @@ export type FakeTicket = {
   status: string;
   tags: string[];
   requester: { name?: string; email: string };
-  comments: { html_body: string; public: boolean; uploads: string[] }[];
+  /** The requester's Zendesk user id (made up per ticket here). */
+  requester_id: number;
+  /** `html_body` as sent (our HTML comments) or the plain `body` (user replies); `author_id` when the request named one. */
+  comments: { id: number; html_body: string; public: boolean; uploads: string[]; author_id?: number }[];
   created_at: string;
   updated_at: string;
 };
 
-export type Endpoint = 'create' | 'lookup' | 'upload' | 'update';
+export type Endpoint = 'create' | 'lookup' | 'upload' | 'update' | 'show';
 
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string }
@@ -156,6 +159,10 @@ export class FakeZendesk {
         return this.upload(record, reply, send);
       case 'update':
         return this.update(record, reply, send);
+      case 'show': {
+        const shown = this.tickets.get(Number(/^\/api\/v2\/tickets\/(\d+)/.exec(record.path)?.[1]));
+        return shown ? reply(200, { ticket: view(shown) }) : reply(404, { error: 'RecordNotFound', description: 'Not found' });
+      }
       default:
         return reply(404, { error: 'InvalidEndpoint', description: 'Not found' });
     }
@@ -184,7 +191,8 @@ export class FakeZendesk {
       status: 'new',
       tags: t.tags ?? [],
       requester: t.requester,
-      comments: [{ html_body: t.comment.html_body, public: true, uploads: [] }],
+      requester_id: this.nextId++,
+      comments: [{ id: this.nextId++, html_body: t.comment.html_body, public: true, uploads: [] }],
       created_at: now,
       updated_at: now,
     };
@@ -223,16 +231,22 @@ export class FakeZendesk {
     const id = Number(/^\/api\/v2\/tickets\/(\d+)(\.json)?$/.exec(record.path)?.[1]);
     const ticket = this.tickets.get(id);
     if (!ticket) return reply(404, { error: 'RecordNotFound', description: 'Not found' });
-    const input = parseJson(record.body) as { ticket?: { comment?: { html_body?: string; public?: boolean; uploads?: string[] } } } | undefined;
+    const input = parseJson(record.body) as
+      | { ticket?: { comment?: { html_body?: string; body?: string; public?: boolean; uploads?: string[]; author_id?: number } } }
+      | undefined;
     const comment = input?.ticket?.comment;
-    if (comment?.html_body) {
+    const events: object[] = [];
+    const text = comment?.html_body ?? comment?.body;
+    if (comment && text) {
       const unknown = (comment.uploads ?? []).filter((t) => !this.uploads.has(t));
       if (unknown.length > 0) return reply(422, { error: 'RecordInvalid', description: `Unknown upload token ${unknown.join(', ')}` });
-      ticket.comments.push({ html_body: comment.html_body, public: comment.public ?? true, uploads: comment.uploads ?? [] });
+      const added = { id: this.nextId++, html_body: text, public: comment.public ?? true, uploads: comment.uploads ?? [], ...(comment.author_id ? { author_id: comment.author_id } : {}) };
+      ticket.comments.push(added);
       ticket.updated_at = new Date().toISOString();
+      events.push({ id: added.id, type: 'Comment', body: text, public: added.public, author_id: added.author_id ?? 1 });
     }
     if (drop) return drop();
-    reply(200, { ticket: view(ticket), audit: { id: this.nextId++, ticket_id: ticket.id, created_at: ticket.updated_at, events: [] } });
+    reply(200, { ticket: view(ticket), audit: { id: this.nextId++, ticket_id: ticket.id, created_at: ticket.updated_at, events } });
   }
 }
 
@@ -242,6 +256,7 @@ function endpointOf(method: string, path: string, query: URLSearchParams): Endpo
   if (method === 'GET' && tickets && query.has('external_id')) return 'lookup';
   if (method === 'POST' && /^\/api\/v2\/uploads(\.json)?$/.test(path)) return 'upload';
   if (method === 'PUT' && /^\/api\/v2\/tickets\/\d+(\.json)?$/.test(path)) return 'update';
+  if (method === 'GET' && /^\/api\/v2\/tickets\/\d+(\.json)?$/.test(path)) return 'show';
   return undefined;
 }
 
@@ -266,6 +281,7 @@ function view(t: FakeTicket) {
     subject: t.subject,
     description: t.comments[0]?.html_body ?? '',
     status: t.status,
+    requester_id: t.requester_id,
     tags: t.tags,
     created_at: t.created_at,
     updated_at: t.updated_at,
