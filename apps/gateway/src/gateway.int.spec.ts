@@ -87,7 +87,6 @@ describe('gateway in front of listening services', () => {
     const before = { ...fakes.answered };
     for (const [method, path] of [
       ['GET', '/api/nope'],
-      ['GET', API_ROUTES.createTicket.path],
       ['POST', '/api/user/log/message/extra'],
       ['GET', '/'],
     ] as const) {
@@ -95,6 +94,15 @@ describe('gateway in front of listening services', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(await res.json()).toMatchObject({ data: null, error: true, detail: { code: 'ROUTE.NOT_FOUND' } });
     }
+    expect(fakes.answered).toEqual(before);
+  });
+
+  it('answers a known path asked with another method with 405, Allow and the envelope, and forwards nothing', async () => {
+    const before = { ...fakes.answered };
+    const res = await call(API_ROUTES.createTicket.path, { method: 'GET' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(await res.json()).toMatchObject({ data: null, error: true, detail: { code: 'REQUEST.METHOD_NOT_ALLOWED' } });
     expect(fakes.answered).toEqual(before);
   });
 

@@ -45,7 +45,7 @@ describe('POST /api/user/log/message', () => {
 
   it('names the image that was never uploaded', async () => {
     const res = await createTicket(desk.app, { ...seedCreateBody, images: ['732bbe0a-8d29-4c8d-bb84-891e43439630.jpeg'] });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ data: null, error: true, detail: { code: 'TICKET.IMAGE_NOT_FOUND' } });
     expect(res.json().message).toContain('732bbe0a-8d29-4c8d-bb84-891e43439630.jpeg');
   });

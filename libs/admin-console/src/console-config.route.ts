@@ -18,7 +18,8 @@ export function consoleConfigRoute(deps: ConsoleConfigDeps): FastifyPluginAsyncZ
     app.get(
       API_ROUTES.adminConsoleConfig.path,
       {
-        preHandler: deps.adminGuard,
+        // Credentials first: an unauthenticated request gets 401, whatever its body or parameters.
+        onRequest: deps.adminGuard,
         schema: {
           summary: 'Admin console settings',
           description: 'zendeskUrl: base URL of the configured Zendesk account (a ticket is at <zendeskUrl>/agent/tickets/<id>), null while Zendesk is off. Admin only.',

@@ -11,3 +11,4 @@ export * from './http/admin-tickets.schema';
 export * from './http/api-routes';
 export * from './http/user-tickets.schema';
 export * from './http/zendesk-comment.schema';
+export * from './http/openapi-document';

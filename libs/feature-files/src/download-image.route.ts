@@ -18,7 +18,8 @@ export function downloadImageRoute(deps: FilesDeps): FastifyPluginAsyncZod {
     app.get(
       API_ROUTES.downloadImage.path,
       {
-        preHandler: deps.adminGuard,
+        // Credentials first: an unauthenticated request gets 401, whatever its body or parameters.
+        onRequest: deps.adminGuard,
         schema: {
           summary: 'Download a ticket image',
           description: 'Streams an image uploaded with POST /api/common/upload/file (the names in a ticket\'s `images`). Admin only.',

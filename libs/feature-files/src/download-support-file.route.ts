@@ -11,7 +11,8 @@ export function downloadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod
     app.get(
       API_ROUTES.downloadSupportFile.path,
       {
-        preHandler: deps.adminGuard,
+        // Credentials first: an unauthenticated request gets 401, whatever its body or parameters.
+        onRequest: deps.adminGuard,
         schema: {
           summary: 'Download customer support file',
           description: 'Streams the latest LOG or FEEDBACK_PHOTO of a ticket. Admin only.',

@@ -42,7 +42,7 @@ export function createTicketRoute(deps: IntakeDeps): FastifyPluginAsyncZod {
         schema: {
           summary: 'Create customer support',
           description:
-            'Creates a support record and its ticket (mirrored to Zendesk). Send `Idempotency-Key` to make retries safe: the same key and body return the first response; the same key with another body is refused with 422.',
+            'Creates a support record and its ticket (mirrored to Zendesk). Send `Idempotency-Key` to make retries safe: the same key and body return the first response; the same key with another body is refused with 422 IDEMPOTENCY.KEY_REUSED. `images` must name images uploaded with POST /api/common/upload/file, else 422 TICKET.IMAGE_NOT_FOUND.',
           tags: ['tickets'],
           body: createTicketBodySchema,
           headers: idempotencyKeyHeaderSchema,
@@ -78,8 +78,9 @@ async function assertImagesExist(blobs: BlobStore, images: string[]): Promise<vo
   const found = await Promise.all(images.map(async (name) => ((await blobs.head(imageBlobKey(name))) ? null : name)));
   const missing = found.filter((n): n is string => n !== null);
   if (missing.length > 0) {
+    // 422, not 400: the body is valid by the schema and names an image this server does not have.
     throw new AppError(
-      400,
+      422,
       'TICKET.IMAGE_NOT_FOUND',
       `Unknown image${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: upload with POST /api/common/upload/file?bucketType=LOG_IMAGE first`,
       missing.map((name) => ({ path: 'body.images', message: `${name} was not uploaded` })),

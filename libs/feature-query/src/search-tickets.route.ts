@@ -29,7 +29,8 @@ export function searchTicketsRoute(deps: QueryDeps): FastifyPluginAsyncZod {
     app.post(
       API_ROUTES.searchTickets.path,
       {
-        preHandler: deps.adminGuard,
+        // Credentials first: an unauthenticated request gets 401, whatever its body or parameters.
+        onRequest: deps.adminGuard,
         schema: {
           summary: 'Search customer support',
           description: [

@@ -16,7 +16,8 @@ export function ticketDetailRoute(deps: TicketAdminDeps): FastifyPluginAsyncZod 
     app.get(
       API_ROUTES.ticketDetail.path,
       {
-        preHandler: deps.adminGuard,
+        // Credentials first: an unauthenticated request gets 401, whatever its body or parameters.
+        onRequest: deps.adminGuard,
         schema: {
           summary: 'One support record',
           description: 'The support record of the ticket with this ticketId (coreTicketId), as search answers it. 404 TICKET.NOT_FOUND for an unknown id. Admin only.',

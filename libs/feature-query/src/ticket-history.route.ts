@@ -14,7 +14,8 @@ export function ticketHistoryRoute(deps: TicketHistoryDeps): FastifyPluginAsyncZ
     app.get(
       API_ROUTES.ticketHistory.path,
       {
-        preHandler: deps.adminGuard,
+        // Credentials first: an unauthenticated request gets 401, whatever its body or parameters.
+        onRequest: deps.adminGuard,
         schema: {
           summary: 'The history of one ticket',
           description:

@@ -17,7 +17,8 @@ export function adminSyncRoute(deps: AdminSyncDeps): FastifyPluginAsyncZod {
     app.post(
       API_ROUTES.resyncZendesk.path,
       {
-        preHandler: deps.adminGuard,
+        // Credentials first: an unauthenticated request gets 401, whatever its body or parameters.
+        onRequest: deps.adminGuard,
         schema: {
           summary: 'Retry the Zendesk sync of one ticket',
           description: 'Creates the Zendesk ticket if it is missing and sends files Zendesk has not got. The answer is the support record; sync.status / sync.reason tell the outcome. Admin only.',

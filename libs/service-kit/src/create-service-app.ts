@@ -8,7 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { ok } from '@support-desk/contracts';
+import { completeOpenApiDocument, ok } from '@support-desk/contracts';
 import { installErrorHandling, type ErrorCodeStatuses } from './error-handler';
 import { loggerOptions } from './logger';
 import { healthRoutes, httpMetricsHooks, metricsRoute, type Registry } from './observability';
@@ -65,7 +65,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // The route schemas, plus what they cannot say (contracts' openapi-document.ts).
+    transformObject: (input) => completeOpenApiDocument(jsonSchemaTransformObject(input)),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { fail } from '@support-desk/contracts';
 import { AppError, type Issue } from './app-error';
+import { trackRouteMethods } from './method-not-allowed';
 
 /** Status for errors that carry a stable `code` but know nothing of HTTP (domain errors). */
 export type ErrorCodeStatuses = Readonly<Record<string, number>>;
@@ -61,7 +62,10 @@ function validationError(items: unknown[], context: string | undefined): Classif
   return { status: 400, code: 'REQUEST.VALIDATION', message: `Invalid ${where}: ${summary}`, issues };
 }
 
-/** One error handler per app: stable codes, the seed's envelope, never a stack trace. */
+/**
+ * One error handler per app: stable codes, the seed's envelope, never a stack trace.
+ * Call before the routes are added: a known path asked with another method is a 405.
+ */
 export function installErrorHandling(app: FastifyInstance, statuses: ErrorCodeStatuses = {}): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const c = classifyError(error, statuses);
@@ -75,10 +79,22 @@ export function installErrorHandling(app: FastifyInstance, statuses: ErrorCodeSt
       .type('application/json; charset=utf-8')
       .send(fail(c.message, c.issues ? { code: c.code, issues: c.issues } : { code: c.code }));
   });
+  const allowedMethods = trackRouteMethods(app);
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allow = allowedMethods(path);
+    // A route that answers this method but not this resource (reply.callNotFound) stays a 404.
+    if (allow.length > 0 && !allow.includes(request.method)) {
+      void reply
+        .code(405)
+        .header('allow', allow.join(', '))
+        .type('application/json; charset=utf-8')
+        .send(fail(`Method ${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { code: 'REQUEST.METHOD_NOT_ALLOWED' }));
+      return;
+    }
     void reply
       .code(404)
       .type('application/json; charset=utf-8')
-      .send(fail(`No route ${request.method} ${request.url.split('?')[0]}`, { code: 'ROUTE.NOT_FOUND' }));
+      .send(fail(`No route ${request.method} ${path}`, { code: 'ROUTE.NOT_FOUND' }));
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailField, imageNameField, optionalText, phoneField, text } from './fields';
+import { emailField, imageNameField, optionalText, phoneDocSchemas, phoneField, text } from './fields';
 import { envelopeSchema } from './envelope';
 import { supportRecordSchema } from './support-record.schema';
 
@@ -15,7 +15,7 @@ export const createTicketBodySchema = z
     name: optionalText(255),
     category: text(100),
     phone: z
-      .union([z.string(), z.null()])
+      .union([...phoneDocSchemas(), z.null()])
       .optional()
       .transform((v) => (v == null || v.trim() === '' ? null : v))
       .pipe(z.union([z.null(), phoneField])),
