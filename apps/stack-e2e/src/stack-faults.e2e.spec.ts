@@ -150,5 +150,5 @@ describe.skipIf(Boolean(skipReason))('stack mode faults', () => {
     expect(after.status).toBe(200);
     // The relay and query-service resume by themselves: nothing is restarted here.
     await expectExactlyOnce(client, uuid, [...stream.acked, after.data!.ticketId], stream.failures.length);
-  });
+  }, 180_000); // the outage and FerretDB's recovery come on top of the stream and the wait for search
 });
