@@ -8,9 +8,11 @@ import {
   parseConfig,
   publicBaseUrl,
   serveMetrics,
+  startTracing,
   toUploadLimits,
   type AdminGuard,
   type Registry,
+  type Tracing,
   type UploadLimits,
 } from '@support-desk/service-kit';
 import type { FileLinks } from '@support-desk/ticket-domain';
@@ -28,8 +30,13 @@ export type ServiceContext<P extends Port = Port, Z extends boolean = boolean> =
   adapters: Adapters<P>;
   links: FileLinks;
   limits: UploadLimits;
-  /** The process's Prometheus registry; undefined when METRICS=off (nothing is recorded). */
+  /**
+   * The process's Prometheus registry; undefined when METRICS=off and tracing is off (nothing is
+   * recorded). Tracing rides on the same decorators: with METRICS=off it exists but is not served.
+   */
   metrics?: Registry;
+  /** Set when OTEL_EXPORTER_OTLP_ENDPOINT is: flushes spans on shutdown. */
+  tracing?: Tracing;
   /** Built lazily: services without admin routes never create a token file. */
   adminGuard(): AdminGuard;
   /** The app user's identity and abuse limits; only for services defined with `userAuth: true`. */
@@ -70,7 +77,8 @@ export async function openServiceContext<P extends Port, Z extends boolean>(
   env: Record<string, string | undefined> = process.env,
 ): Promise<ServiceContext<P, Z> & { generatedToken(): { file: string; token: string } | undefined }> {
   const config = parseConfig(serviceConfigSchema(service.defaultPort, service.ports, (service.zendesk ?? false) as Z), env);
-  const metrics = config.METRICS === 'on' ? createMetricsRegistry(service.name) : undefined;
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? await startTracing(service.name, config.OTEL_EXPORTER_OTLP_ENDPOINT) : undefined;
+  const metrics = config.METRICS === 'on' || tracing ? createMetricsRegistry(service.name, { defaults: config.METRICS === 'on' }) : undefined;
   const opened = await openAdapters(config as never, service.ports, service.name, createLogger(config.LOG_LEVEL, service.name));
   const adapters = metrics ? instrumentAdapters(opened, metrics) : opened;
   let guard: AdminGuard | undefined;
@@ -113,12 +121,12 @@ export async function runService<P extends Port, Z extends boolean>(service: Ser
   const { config, adapters } = ctx;
   const running = await service.build(ctx);
   const { app } = running;
-  const metricsServer = ctx.metrics && config.METRICS_PORT !== undefined ? await serveMetrics(ctx.metrics, config.HOST, config.METRICS_PORT) : undefined;
-  closeOnSignals(app, [async () => running.stop?.(), () => adapters.close(), async () => metricsServer?.close()]);
+  const metricsServer = ctx.metrics && config.METRICS === 'on' && config.METRICS_PORT !== undefined ? await serveMetrics(ctx.metrics, config.HOST, config.METRICS_PORT) : undefined;
+  closeOnSignals(app, [async () => running.stop?.(), () => adapters.close(), async () => metricsServer?.close(), async () => ctx.tracing?.shutdown()]);
   await app.ready();
   await running.start?.();
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ address, adapters: adapters.describe, metrics: metricsServer ? `${metricsServer.address}/metrics` : ctx.metrics ? `${address}/metrics` : 'off' }, `${service.name} listening on ${address} (API docs: ${address}/api/docs)`);
+  app.log.info({ address, adapters: adapters.describe, metrics: metricsServer ? `${metricsServer.address}/metrics` : config.METRICS === 'on' ? `${address}/metrics` : 'off', tracing: config.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off' }, `${service.name} listening on ${address} (API docs: ${address}/api/docs)`);
   const generated = ctx.generatedToken();
   if (generated) {
     // Printed, not only logged: a newcomer needs it to call the admin routes.

@@ -13,7 +13,7 @@ export async function createAppFor(name: string, ctx: ServiceContext<Port, boole
     logLevel: ctx.config.LOG_LEVEL,
     errorCodeStatuses: ERROR_CODE_STATUSES,
     healthChecks: ctx.adapters.healthChecks,
-    metrics: ctx.metrics,
+    metrics: ctx.config.METRICS === 'on' ? ctx.metrics : undefined,
     metricsOnAppPort: ctx.config.METRICS_PORT === undefined,
   });
   if (ctx.metrics) registries.set(app, ctx.metrics);

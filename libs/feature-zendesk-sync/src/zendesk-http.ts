@@ -30,6 +30,12 @@ export class ZendeskHttp {
 
   async send(request: ZendeskRequest): Promise<ZendeskResponse> {
     await this.limiter.acquire(this.stopSignal);
+    const traced = this.instruments?.traced;
+    if (traced) return traced(request.method, endpointOf(request.path), (headers) => this.exchange({ ...request, headers: { ...request.headers, ...headers } }));
+    return this.exchange(request);
+  }
+
+  private async exchange(request: ZendeskRequest): Promise<ZendeskResponse> {
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     const signal = this.stopSignal ? AbortSignal.any([this.stopSignal, timeout]) : timeout;
     const what = `${request.method} ${request.path.split('?')[0]}`;

@@ -7,6 +7,8 @@ export type ZendeskInstruments = {
   call(method: string, endpoint: string, status: string, seconds: number): void;
   /** Zendesk answered 429 and every call now waits `waitMs` (its Retry-After). */
   rateLimited(waitMs: number): void;
+  /** Tracing: runs one call in a client span; `headers` (traceparent) go out with the request. */
+  traced?<T>(method: string, endpoint: string, call: (headers: Record<string, string>) => Promise<T>): Promise<T>;
 };
 
 /** `/api/v2/tickets/123?x=1` → `/api/v2/tickets/:id`: ids and queries never become a label. */

@@ -11,7 +11,7 @@ import {
 import { completeOpenApiDocument, ok } from '@support-desk/contracts';
 import { installErrorHandling, type ErrorCodeStatuses } from './error-handler';
 import { loggerOptions } from './logger';
-import { healthRoutes, httpMetricsHooks, metricsRoute, type Registry } from './observability';
+import { healthRoutes, httpMetricsHooks, httpTracingHooks, metricsRoute, tracingEnabled, type Registry } from './observability';
 
 export type ServiceApp = FastifyInstance;
 
@@ -88,6 +88,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
   });
   healthRoutes(app, options.name, checks);
   if (options.metrics) httpMetricsHooks(app, options.metrics);
+  if (tracingEnabled()) httpTracingHooks(app);
   if (options.metricsOnAppPort ?? true) metricsRoute(app, options.metrics);
 
   return app;

@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { traceLogFields, tracingEnabled } from './observability/tracing';
 
 /**
  * Personal data stays out of logs: emails and phone numbers are masked wherever
@@ -23,6 +24,8 @@ export function loggerOptions(level: string, name?: string): LoggerOptions {
   return {
     level,
     name,
+    // Tracing on: each line written inside a span carries trace_id (off: no per-line cost).
+    ...(tracingEnabled() ? { mixin: traceLogFields } : {}),
     redact: {
       paths: PII_PATHS,
       censor: (value, path) => {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { DEFAULT_MAX_ATTEMPTS, type EventBus } from '@support-desk/event-bus';
+import { DEFAULT_MAX_ATTEMPTS, type EventBus, type MessageHandler } from '@support-desk/event-bus';
+import { SpanKind, contextFrom, inSpan, tracingEnabled } from '@support-desk/service-kit';
 
 type Inc = { inc(value?: number): void };
 type GroupInstruments = { handled: Inc; failed: Inc; deadLettered: Inc; duration: { observe(v: number): void } };
@@ -54,9 +55,7 @@ export function instrumentBus(bus: EventBus, registry: Registry, options: BusIns
       const attempts = new Map<string, number>();
       done.set(group, publishedCount);
       const markDone = () => done.set(group, (done.get(group) ?? 0) + 1);
-      return bus.subscribe(
-        group,
-        async (message) => {
+      const counted: MessageHandler = async (message) => {
           const started = performance.now();
           try {
             await handler(message);
@@ -75,9 +74,13 @@ export function instrumentBus(bus: EventBus, registry: Registry, options: BusIns
           } finally {
             ins.duration.observe((performance.now() - started) / 1000);
           }
-        },
-        subscribeOptions,
-      );
+      };
+      // Tracing on: each delivery continues the trace kept in the event's metadata (traceparent).
+      const traced: MessageHandler = (message) =>
+        inSpan(`${group} process ${message.event.type}`, { kind: SpanKind.CONSUMER, parent: contextFrom(message.event.metadata.traceparent), attributes: { 'messaging.consumer.group.name': group } }, () =>
+          counted(message),
+        );
+      return bus.subscribe(group, tracingEnabled() ? traced : counted, subscribeOptions);
     },
     close: () => bus.close(),
   };

@@ -1,5 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { EventStore } from '@support-desk/event-store';
+import type { EventStore, NewEvent } from '@support-desk/event-store';
+import { SpanKind, currentTraceparent, inSpan, tracingEnabled } from '@support-desk/service-kit';
 
 type Child = { observe(value: number): void };
 
@@ -31,20 +32,36 @@ export function instrumentEventStore(store: EventStore, registry: Registry): Eve
     }
     child.inc();
   };
+  const tracing = tracingEnabled();
+  const timedAppend: EventStore['append'] = async (streamId, events, options) => {
+    const started = performance.now();
+    try {
+      const result = await store.append(streamId, events, options);
+      for (const event of events) countType(event.type);
+      batch.observe(events.length);
+      return result;
+    } finally {
+      duration.observe((performance.now() - started) / 1000);
+    }
+  };
   return {
-    async append(streamId, events, options) {
-      const started = performance.now();
-      try {
-        const result = await store.append(streamId, events, options);
-        for (const event of events) countType(event.type);
-        batch.observe(events.length);
-        return result;
-      } finally {
-        duration.observe((performance.now() - started) / 1000);
-      }
-    },
+    // Tracing on: the append is a span, and each event keeps its traceparent in metadata, so the
+    // relay and every consumer continue the trace of the request that caused it.
+    append: !tracing
+      ? timedAppend
+      : (streamId, events, options) =>
+          inSpan(`eventstore append ${events.map((e) => e.type).join(',')}`, { kind: SpanKind.INTERNAL, attributes: { 'eventstore.events': events.length } }, () =>
+            timedAppend(streamId, withTraceparent(events), options),
+          ),
     readStream: (streamId) => store.readStream(streamId),
     subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
     close: () => store.close(),
   };
+}
+
+/** The active span's traceparent in each event's metadata (an event that has one keeps it). */
+function withTraceparent(events: NewEvent[]): NewEvent[] {
+  const traceparent = currentTraceparent();
+  if (!traceparent) return events;
+  return events.map((event) => (event.metadata?.traceparent ? event : { ...event, metadata: { ...event.metadata, traceparent } }));
 }

@@ -1,5 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { EventBus } from '@support-desk/event-bus';
+import type { BusMessage, EventBus } from '@support-desk/event-bus';
+import { SpanKind, contextFrom, currentTraceparent, tracer, tracingEnabled } from '@support-desk/service-kit';
+import { context, trace, type Span } from '@opentelemetry/api';
 import type { EventStore } from '@support-desk/event-store';
 
 /**
@@ -30,7 +32,8 @@ export function instrumentRelay(name: string, store: EventStore, bus: EventBus, 
     },
     bus: {
       async publish(messages) {
-        await bus.publish(messages);
+        if (tracingEnabled()) await publishTraced(bus, name, messages);
+        else await bus.publish(messages);
         pending.splice(0, messages.length);
         publishedTotal.inc(messages.length);
         const last = messages[messages.length - 1];
@@ -91,4 +94,26 @@ function createGauges(registry: Registry, sourceSet: Set<Source>) {
     published: new Gauge({ name: 'relay_published_position', help: 'Store position of the last event the bus accepted', labelNames, registers: [registry] }),
     publishedTotal: new Counter({ name: 'relay_events_published_total', help: 'Events the relay published', labelNames, registers: [registry] }),
   };
+}
+
+/**
+ * One producer span per traced event, child of the span that appended it; the
+ * message carries the producer span's traceparent on (metadata, and so the Kafka
+ * headers), so consumers hang under the relay hop.
+ */
+async function publishTraced(bus: EventBus, relay: string, messages: BusMessage[]): Promise<void> {
+  const spans: Span[] = [];
+  const out = messages.map((message) => {
+    const parent = message.event.metadata.traceparent;
+    if (typeof parent !== 'string') return message;
+    const span = tracer().startSpan(`${relay} publish ${message.event.type}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.batch.message_count': messages.length } }, contextFrom(parent));
+    spans.push(span);
+    const traceparent = currentTraceparent(trace.setSpan(context.active(), span));
+    return { ...message, event: { ...message.event, metadata: { ...message.event.metadata, traceparent } } };
+  });
+  try {
+    await bus.publish(out);
+  } finally {
+    for (const span of spans) span.end();
+  }
 }

@@ -1,6 +1,13 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { ZendeskInstruments } from '@support-desk/feature-zendesk-sync';
 import type { TicketReadModel } from '@support-desk/read-model';
+import { SpanKind, currentTraceparent, inSpan, tracingEnabled } from '@support-desk/service-kit';
+
+/** What feature-zendesk-sync's ZendeskHttp reports (its ZendeskInstruments; a feature lib is not ours to import). */
+export type ZendeskInstruments = {
+  call(method: string, endpoint: string, status: string, seconds: number): void;
+  rateLimited(waitMs: number): void;
+  traced?<T>(method: string, endpoint: string, call: (headers: Record<string, string>) => Promise<T>): Promise<T>;
+};
 
 /** The sync backlog is counted in the read model at most this often, whatever the scrape interval. */
 const BACKLOG_REFRESH_MS = 10_000;
@@ -69,6 +76,16 @@ export function zendeskMetrics(registry: Registry): { instruments: ZendeskInstru
         rateLimited.inc();
         retryAfter.inc(waitMs / 1000);
       },
+      // Tracing on: each Zendesk call is a client span, and Zendesk gets its traceparent.
+      ...(tracingEnabled()
+        ? {
+            traced: <T>(method: string, endpoint: string, call: (headers: Record<string, string>) => Promise<T>) =>
+              inSpan(`zendesk ${method} ${endpoint}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.template': endpoint } }, () => {
+                const traceparent = currentTraceparent();
+                return call(traceparent ? { traceparent } : {});
+              }),
+          }
+        : {}),
     },
     watchLimiter: (fn) => (queueLength = fn),
     watchBacklog: (model) => (readModel = model),

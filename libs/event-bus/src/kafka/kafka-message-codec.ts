@@ -27,6 +27,8 @@ export const KAFKA_HEADERS = {
   schemaFingerprint: 'schema-fingerprint',
   correlationId: 'correlation-id',
   metadata: 'metadata',
+  /** W3C trace context of the hop that published it: any OpenTelemetry consumer continues the trace. */
+  traceparent: 'traceparent',
 } as const;
 
 /** A message that is not ours to read: the consumer dead-letters it without calling the handler. */
@@ -57,6 +59,8 @@ export function encodeBusMessage(message: BusMessage): Message {
   };
   const correlationId = event.metadata.correlationId;
   if (typeof correlationId === 'string') headers[KAFKA_HEADERS.correlationId] = correlationId;
+  const { traceparent } = event.metadata;
+  if (typeof traceparent === 'string') headers[KAFKA_HEADERS.traceparent] = traceparent;
   return { key: message.key, value: codec.encode(event.data as TicketEvent['data']), headers };
 }
 
@@ -75,6 +79,8 @@ export function decodeKafkaMessage(raw: RawKafkaMessage): BusMessage {
   const metadata = parseMetadata(header(KAFKA_HEADERS.metadata));
   const correlationId = header(KAFKA_HEADERS.correlationId);
   if (correlationId !== undefined && metadata.correlationId === undefined) metadata.correlationId = correlationId;
+  const traceparent = header(KAFKA_HEADERS.traceparent);
+  if (traceparent !== undefined && metadata.traceparent === undefined) metadata.traceparent = traceparent;
   const event: RecordedEvent = {
     id: required(KAFKA_HEADERS.eventId),
     streamId: required(KAFKA_HEADERS.streamId),
