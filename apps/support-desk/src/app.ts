@@ -4,13 +4,14 @@ import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
 import { userReplyRoute, userTicketsRoute } from '@support-desk/feature-user';
 import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
-import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
+import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
 import {
   createAppFor,
   defineService,
   instrumentBus,
   readModelWriteTimer,
   relayFor,
+  userNotifySettings,
   zendeskMetrics,
   zendeskSettings,
   zendeskWebhookSettings,
@@ -54,7 +55,11 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
   metrics?.watchBacklog(adapters.readModel);
   const syncer = zendesk ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings: zendesk, log: app.log, instruments: metrics?.instruments }) : undefined;
   if (syncer) metrics?.watchLimiter(() => syncer.limiterQueueLength);
-  await app.register(zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard, webhook: zendeskWebhookSettings(config) }));
+  const notifySettings = userNotifySettings(config);
+  const notifier = notifySettings ? new UserNotifier(notifySettings, app.log) : undefined;
+  await app.register(
+    zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard, webhook: zendeskWebhookSettings(config), onAgentReply: agentReplyNotifier(notifier) }),
+  );
   // The in-process bus's publish waits for every group: a slow Zendesk must not hold up search.
   // So zendesk-sync gets its own bus and relay, under its own checkpoint, which stays put while sync is off.
   const ownZendeskBus = adapters.localFeed
@@ -86,6 +91,7 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
       await zendeskWorker?.stop();
       await zendeskRelayStopped;
       if (zendeskBus !== adapters.bus) await zendeskBus.close();
+      await notifier?.stop();
     },
   };
 }

@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signZendeskWebhook } from '@support-desk/feature-zendesk-sync';
+import { signUserNotification, signZendeskWebhook } from '@support-desk/feature-zendesk-sync';
 import { FakeZendesk } from '@support-desk/feature-zendesk-sync/testing';
 import { mintUserToken } from '@support-desk/service-kit';
 import { TestJwksServer } from '@support-desk/service-kit/testing';
@@ -17,6 +20,8 @@ describe('app users with USER_AUTH=jwt', () => {
   let jwks: TestJwksServer;
   let zendesk: FakeZendesk;
   let desk: TestDesk;
+  let pushBackend: Server;
+  const pushes: { signature: string; timestamp: string; body: string }[] = [];
   const hs = (sub: string, extra: { iss?: string; aud?: string; expiresIn?: string | number } = {}) =>
     mintUserToken({ secret: SECRET, sub, issuer: extra.iss ?? ISSUER, audience: extra.aud ?? AUDIENCE, expiresIn: extra.expiresIn });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -40,7 +45,19 @@ describe('app users with USER_AUTH=jwt', () => {
     await jwks.addKey('rsa-1', 'RS256');
     await jwks.addKey('ec-1', 'ES256');
     zendesk = await FakeZendesk.start();
+    pushBackend = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        pushes.push({ signature: String(req.headers['x-support-desk-signature']), timestamp: String(req.headers['x-support-desk-timestamp']), body: Buffer.concat(chunks).toString() });
+        res.writeHead(204).end();
+      });
+    });
+    pushBackend.listen(0, '127.0.0.1');
+    await once(pushBackend, 'listening');
     desk = await startTestDesk({
+      USER_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(pushBackend.address() as AddressInfo).port}/push`,
+      USER_NOTIFY_WEBHOOK_SECRET: 'push-secret-0123456789',
       USER_AUTH: 'jwt',
       USER_JWT_SECRET: SECRET,
       USER_JWT_JWKS_URL: jwks.url,
@@ -59,6 +76,7 @@ describe('app users with USER_AUTH=jwt', () => {
     await desk?.close();
     await zendesk?.close();
     await jwks?.close();
+    pushBackend?.close();
   });
 
   describe('identity', () => {
@@ -219,6 +237,12 @@ describe('app users with USER_AUTH=jwt', () => {
       expect(first.json().data).toEqual({ applied: true, ticketId: ticketA.ticketId });
       expect((await commentWebhook(agent)).json().data.applied).toBe(false);
       expect((await commentWebhook({ ...agent, comment_id: '900002', public: false, body: 'internal: known bug JIRA-1' })).json().data.applied).toBe(true);
+
+      // The push hook: one signed notification for the public agent reply, none for the repeat or the private note.
+      await vi.waitFor(() => expect(pushes).toHaveLength(1), catchUp);
+      const push = pushes[0]!;
+      expect(JSON.parse(push.body)).toEqual({ event: 'ticket.reply', ticketId: ticketA.ticketId, uuid: USER_A, udid: seedCreateBody.udid, commentId: '900001', createdAt: Date.parse(agentAt) });
+      expect(push.signature).toBe(signUserNotification('push-secret-0123456789', push.timestamp, push.body));
 
       const seen = await detail();
       expect(seen.conversation.map((e: { author: string; body: string }) => [e.author, e.body])).toEqual([

@@ -1,6 +1,6 @@
 import type { BusSubscription } from '@support-desk/event-bus';
-import { TicketSyncer, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, defineService, relayFor, zendeskMetrics, zendeskSettings, zendeskWebhookSettings } from '@support-desk/composition-root';
+import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
+import { createAppFor, defineService, relayFor, zendeskMetrics, userNotifySettings, zendeskSettings, zendeskWebhookSettings } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
@@ -22,8 +22,19 @@ export const zendeskSync = defineService({
     metrics?.watchBacklog(adapters.readModel);
     const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log, instruments: metrics?.instruments }) : undefined;
     if (syncer) metrics?.watchLimiter(() => syncer.limiterQueueLength);
+    // The push hook: agent replies → the app's backend (USER_NOTIFY_WEBHOOK_URL), off when unset.
+    const notifySettings = userNotifySettings(config);
+    const notifier = notifySettings ? new UserNotifier(notifySettings, app.log) : undefined;
     await app.register(
-      zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard: ctx.adminGuard(), webhook: zendeskWebhookSettings(config) }),
+      zendeskSyncPlugin({
+        tickets,
+        readModel: adapters.readModel,
+        syncer,
+        links,
+        adminGuard: ctx.adminGuard(),
+        webhook: zendeskWebhookSettings(config),
+        onAgentReply: agentReplyNotifier(notifier),
+      }),
     );
     // With Kafka the relay is its own process; the in-process bus needs one here. While sync is off it
     // does not run, so its checkpoint stays where it was and the backlog syncs once Zendesk is configured.
@@ -39,6 +50,7 @@ export const zendeskSync = defineService({
         // Relay marked stopped first, then the worker aborts Zendesk waits: the event in flight keeps its checkpoint.
         const relayStopped = relay?.stop();
         await worker?.stop();
+        await notifier?.stop();
         await relayStopped;
       },
     };

@@ -31,6 +31,12 @@ export const zendeskConfigSchema = z.object({
   ZENDESK_TIMEOUT_MS: integer(100, 600_000, 30_000),
   ZENDESK_RETRY_BASE_MS: integer(1, 600_000, 1_000),
   ZENDESK_RETRY_MAX_MS: integer(1, 3_600_000, 60_000),
+  /** The app's own backend, told of each agent public reply so it can send the push (README "App users"); unset = off. */
+  USER_NOTIFY_WEBHOOK_URL: blankIsUnset(z.url({ message: 'must be a URL such as https://push.example.com/support-replies' }).optional()),
+  /** HMAC-SHA256 key of those notifications (X-Support-Desk-Signature). */
+  USER_NOTIFY_WEBHOOK_SECRET: blankIsUnset(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
+  USER_NOTIFY_MAX_ATTEMPTS: integer(1, 20, 6),
+  USER_NOTIFY_RETRY_BASE_MS: integer(1, 600_000, 1_000),
 });
 
 export type ZendeskConfig = z.output<typeof zendeskConfigSchema>;
@@ -40,6 +46,9 @@ export function checkZendeskConfig(c: ZendeskConfig, ctx: z.RefinementCtx): void
   if (Boolean(c.ZENDESK_EMAIL) !== Boolean(c.ZENDESK_API_TOKEN)) {
     const missing = c.ZENDESK_EMAIL ? 'ZENDESK_API_TOKEN' : 'ZENDESK_EMAIL';
     ctx.addIssue({ code: 'custom', path: [missing], message: 'ZENDESK_EMAIL and ZENDESK_API_TOKEN go together: set both or neither' });
+  }
+  if (c.USER_NOTIFY_WEBHOOK_URL && !c.USER_NOTIFY_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['USER_NOTIFY_WEBHOOK_SECRET'], message: 'USER_NOTIFY_WEBHOOK_URL needs USER_NOTIFY_WEBHOOK_SECRET: notifications are always signed' });
   }
   const target = c.ZENDESK_URL ?? c.ZENDESK_SUBDOMAIN;
   if (target && !c.ZENDESK_OAUTH_TOKEN && !c.ZENDESK_API_TOKEN) {
@@ -77,5 +86,11 @@ export const zendeskWebhookSettings = (c: ZendeskConfig) => ({
   secret: c.ZENDESK_WEBHOOK_SECRET,
   maxAgeMs: c.ZENDESK_WEBHOOK_MAX_AGE_SECONDS * 1000,
 });
+
+/** The push hook's settings (feature-zendesk-sync's UserNotifierSettings), or undefined when USER_NOTIFY_WEBHOOK_URL is unset. */
+export const userNotifySettings = (c: ZendeskConfig) =>
+  c.USER_NOTIFY_WEBHOOK_URL && c.USER_NOTIFY_WEBHOOK_SECRET
+    ? { url: c.USER_NOTIFY_WEBHOOK_URL, secret: c.USER_NOTIFY_WEBHOOK_SECRET, maxAttempts: c.USER_NOTIFY_MAX_ATTEMPTS, retryBaseMs: c.USER_NOTIFY_RETRY_BASE_MS }
+    : undefined;
 
 export const zendeskConfigured = (c: ZendeskConfig): boolean => zendeskSettings(c) !== undefined;

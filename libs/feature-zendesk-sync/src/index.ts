@@ -5,3 +5,5 @@ export { signZendeskWebhook, verifyZendeskWebhook } from './webhook-signature';
 export { RateLimiter } from './rate-limiter';
 export type { ZendeskAuth, ZendeskSettings, ZendeskWebhookSettings } from './zendesk-settings';
 export { endpointOf, type ZendeskInstruments } from './zendesk-instruments';
+export { UserNotifier, signUserNotification, type UserNotification, type UserNotifierSettings } from './user-notifier';
+export { agentReplyNotifier } from './agent-reply-notifier';
