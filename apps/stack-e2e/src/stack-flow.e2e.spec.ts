@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
 import { STACK_SERVICES } from '@support-desk/local-stack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOtherTeamConsumer } from './other-team-consumer';
@@ -91,6 +92,18 @@ describe.skipIf(Boolean(skipReason))('stack mode: the contract flow across proce
         }
       });
       expect({ service, open: open.filter((path) => path.startsWith(stack.options.dataDir)) }).toEqual({ service, open: [] });
+    }
+  });
+
+  it("joins its consumer groups under the run's KAFKA_GROUP_PREFIX (groups are per broker, so stacks side by side stay apart)", async () => {
+    const admin = new Kafka({ brokers: infraEnv.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      // query-service's projection (zendesk-sync joins its group only once Zendesk is configured, which it is not here).
+      const { groups } = await admin.describeGroups([`e2e-${run.run}.query-service`]);
+      expect(groups.map((g) => ({ group: g.groupId, state: g.state, members: g.members.length }))).toEqual([{ group: `e2e-${run.run}.query-service`, state: 'Stable', members: 1 }]);
+    } finally {
+      await admin.disconnect();
     }
   });
 });
