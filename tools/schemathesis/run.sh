@@ -43,7 +43,9 @@ admin_token="schemathesis-admin-$seed"
 # Embedded mode only: no server addresses from the CI environment. The per-user
 # hourly limits are off: thousands of generated requests are not abuse (429 stays
 # an expected answer in schemathesis.toml).
-env -u KAFKA_BROKERS -u MONGODB_URL -u S3_ENDPOINT -u EVENTSTORE_URL \
+unset_servers=()
+for name in $(compgen -e | grep -E '^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)' || true); do unset_servers+=(-u "$name"); done
+env "${unset_servers[@]}" \
   USER_RATE_LIMIT_TICKETS_PER_HOUR=0 USER_RATE_LIMIT_UPLOADS_PER_HOUR=0 USER_RATE_LIMIT_REPLIES_PER_HOUR=0 \
   DATA_DIR="$data_dir" PORT="$port" HOST=127.0.0.1 LOG_LEVEL=warn ADMIN_TOKEN="$admin_token" \
   ZENDESK_URL="$zendesk_url" ZENDESK_OAUTH_TOKEN=schemathesis-oauth ZENDESK_WEBHOOK_SECRET=schemathesis-webhook-secret \
