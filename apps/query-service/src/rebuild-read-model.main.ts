@@ -84,6 +84,7 @@ function progressLine(out: NodeJS.WriteStream) {
   };
   return {
     update(p: RebuildProgress): void {
+      if (p.phase === 'done') return; // finish() says it
       if (out.isTTY) return void out.write(`\r${line(p)}\x1b[K`);
       const decile = p.totalEvents ? Math.floor((p.events / p.totalEvents) * 10) : -1;
       if (p.phase === 'reading' && decile === lastDecile) return;

@@ -1,8 +1,8 @@
-import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
-import { readStoredView, type StoredTicketView } from '../ticket-view';
+import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
+import type { StoredTicketView } from '../ticket-view';
 import { InsertBatcher } from './insert-batcher';
 import { blockOf } from './time-buckets';
-import { BUCKET_INDEX, INDEXES, toDocumentFields, type TicketDocument } from './ticket-document';
+import { BUCKET_INDEX, INDEXES, WORDS_INDEXES, toDocumentFields, toWordsDocument, viewOf, type TicketDocument, type WordsDocument } from './ticket-document';
 
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
@@ -14,8 +14,8 @@ const NEWEST_FLUSH_MS = 500;
 export type BlockEntry = { block: number; newest: number };
 
 /**
- * One tickets collection (the live one, or a rebuild's copy) and its block
- * directory `<name>_blocks`: one document per 64-day block holding tickets
+ * One tickets collection (the live one, or a rebuild's copy), its words
+ * `<name>_words` (ticket-document.ts) and its block directory `<name>_blocks`: one document per 64-day block holding tickets
  * (time-buckets.ts) with its newest creation date, so the bucket walk knows
  * where tickets start and end and skips empty stretches. A block is registered
  * before the first ticket in it is written; its newest date follows within
@@ -23,8 +23,10 @@ export type BlockEntry = { block: number; newest: number };
  */
 export class MongoTicketCollection {
   readonly tickets: Collection<TicketDocument>;
+  readonly words: Collection<WordsDocument>;
   private readonly blocks: Collection<{ _id: number; newest: number }>;
   private readonly inserts: InsertBatcher<TicketDocument>;
+  private readonly wordInserts: InsertBatcher<WordsDocument>;
   /** Block → newest creation date written by this process; `flushed` is what the directory has of it. */
   private readonly written = new Map<number, number>();
   private readonly flushed = new Map<number, number>();
@@ -37,8 +39,10 @@ export class MongoTicketCollection {
     readonly name: string,
   ) {
     this.tickets = db.collection<TicketDocument>(name);
+    this.words = db.collection<WordsDocument>(`${name}_words`);
     this.blocks = db.collection<{ _id: number; newest: number }>(`${name}_blocks`);
     this.inserts = new InsertBatcher(this.tickets);
+    this.wordInserts = new InsertBatcher(this.words);
   }
 
   async get(recordId: string): Promise<StoredTicketView | null> {
@@ -46,7 +50,7 @@ export class MongoTicketCollection {
     // its primary key (1.7 ms vs 8 ms at 3,000 documents). recordId is ours, a string.
     if (typeof recordId !== 'string') throw new TypeError('recordId must be a string');
     const found = await this.tickets.findOne({ _id: recordId }, { projection: { doc: 1, revision: 1 } });
-    return found ? { view: readStoredView(found.doc), revision: found.revision } : null;
+    return found ? { view: viewOf(found), revision: found.revision } : null;
   }
 
   /**
@@ -63,10 +67,13 @@ export class MongoTicketCollection {
       if (stored.revision === 0) {
         // Nothing can be older than a stream's first event, so a plain insert says the
         // same as the guarded upsert, and inserts batch: on FerretDB 1.24 an upsert costs
-        // 2.5 ms, an insert 1.1 ms, a batched insert 0.14 ms per document.
-        return await this.inserts.insert({ _id, ...toDocumentFields(stored) });
+        // 2.5 ms, an insert 1.1 ms, a batched insert 0.14 ms per document. The words go
+        // in beside it; a failure of either fails the write, and the retry completes both.
+        const [inserted] = await Promise.all([this.inserts.insert({ _id, ...toDocumentFields(stored) }), this.insertWords(stored)]);
+        return inserted;
       }
       const result = await this.tickets.updateOne({ _id, revision: { $lt: stored.revision } }, { $set: toDocumentFields(stored) }, { upsert: true });
+      if (result.upsertedCount > 0) await this.insertWords(stored); // a first view at a later revision (a rebuild's catch-up)
       return result.modifiedCount + result.upsertedCount > 0;
     } catch (error) {
       if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
@@ -81,6 +88,10 @@ export class MongoTicketCollection {
     const fresh = batch.filter((b) => b.isNew).map((b) => b.stored);
     const again: StoredTicketView[] = batch.filter((b) => !b.isNew).map((b) => b.stored);
     if (fresh.length) {
+      await insertIgnoringDuplicates(
+        this.words,
+        fresh.map((stored) => toWordsDocument(stored.view)),
+      );
       try {
         await this.tickets.insertMany(
           fresh.map((stored) => ({ _id: stored.view.recordId, ...toDocumentFields(stored) })),
@@ -117,15 +128,22 @@ export class MongoTicketCollection {
     return [...merged].map(([block, newest]) => ({ block, newest })).sort((a, b) => b.block - a.block);
   }
 
-  /** Creates the missing indexes (with the bucket index when searches walk buckets). */
+  /** Creates the missing indexes (with the bucket indexes when searches walk buckets). */
   async ensureIndexes(withBuckets: boolean): Promise<void> {
     await ensureIndexes(this.tickets, withBuckets ? [...INDEXES, BUCKET_INDEX] : INDEXES);
+    await ensureIndexes(this.words, withBuckets ? [...WORDS_INDEXES, BUCKET_INDEX] : WORDS_INDEXES);
+  }
+
+  /** Words are written once, with a ticket's first view; already there (a redelivery) is fine. */
+  private async insertWords(stored: StoredTicketView): Promise<void> {
+    await this.wordInserts.insert(toWordsDocument(stored.view));
   }
 
   async drop(): Promise<void> {
     this.stop();
-    for (const collection of [this.tickets, this.blocks]) {
-      await collection.drop().catch((error: unknown) => {
+    const drops: (() => Promise<boolean>)[] = [() => this.tickets.drop(), () => this.words.drop(), () => this.blocks.drop()];
+    for (const drop of drops) {
+      await drop().catch((error: unknown) => {
         if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
       });
     }
@@ -143,11 +161,12 @@ export class MongoTicketCollection {
   }
 
   /**
-   * A block seen for the first time is in the directory before its first ticket
+   * Records the blocks of tickets about to be written (migrations, and every write
+   * here). A block seen for the first time is in the directory before its first ticket
    * (a walk never misses a written ticket for want of its block); a later, newer
    * creation date follows on a timer.
    */
-  private async registerBlocks(createdAts: readonly number[]): Promise<void> {
+  async registerBlocks(createdAts: readonly number[]): Promise<void> {
     for (const createdAt of createdAts) {
       const block = blockOf(createdAt);
       let first = this.registering.get(block);
@@ -190,8 +209,8 @@ export class MongoTicketCollection {
  * that all exist already drops the connection on FerretDB 1.24 (a server-side
  * panic), so a restart would fail; single-index calls are idempotent everywhere.
  */
-async function ensureIndexes(tickets: Collection<TicketDocument>, indexes: typeof INDEXES): Promise<void> {
-  const listed = await tickets
+async function ensureIndexes<T extends Document>(collection: Collection<T>, indexes: typeof INDEXES): Promise<void> {
+  const listed = await collection
     .listIndexes()
     .toArray()
     .catch((error: unknown) => {
@@ -199,7 +218,7 @@ async function ensureIndexes(tickets: Collection<TicketDocument>, indexes: typeo
       throw error;
     });
   const existing = new Set(listed.map((i: { name?: string }) => i.name));
-  for (const index of indexes) if (!existing.has(index.name)) await tickets.createIndex(index.key, { name: index.name });
+  for (const index of indexes) if (!existing.has(index.name)) await collection.createIndex(index.key, { name: index.name });
 }
 
 type WriteFailure = { index: number; code?: number };
@@ -213,4 +232,12 @@ function writeErrors(error: MongoBulkWriteError): WriteFailure[] {
 function duplicatesOnly(error: MongoBulkWriteError): boolean {
   const failures = writeErrors(error);
   return failures.length > 0 && failures.every((f) => f.code === DUPLICATE_KEY);
+}
+
+async function insertIgnoringDuplicates(collection: Collection<WordsDocument>, documents: WordsDocument[]): Promise<void> {
+  try {
+    await collection.insertMany(documents, { ordered: false });
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError) || !duplicatesOnly(error)) throw error;
+  }
 }

@@ -48,25 +48,81 @@ describeWithRealServer('MongoTicketReadModel', await findMongo(), (endpoint) => 
     });
   }
 
+  it('migrates documents of earlier layouts on connect: searchable by the new filters and words, view kept', async () => {
+    const collection = `tickets_${randomUUID().slice(0, 8)}`;
+    const client = new MongoClient(endpoint().url, { serverSelectionTimeoutMS: 5_000 });
+    const layout1 = sampleView({ subject: 'Layout one crash', category: 'Old' });
+    const layout2 = sampleView({ message: 'layout two words', sync: { status: 'FAILED', reason: 'x' } });
+    try {
+      const k1 = searchKeys(layout1);
+      const k2 = searchKeys(layout2);
+      await client
+        .db(database)
+        .collection<{ _id: string }>(collection)
+        .insertMany([
+          // Layout 1: the six keys, the view as an object.
+          {
+            _id: layout1.recordId,
+            uuid: k1.uuid,
+            udid: k1.udid,
+            email: k1.email,
+            phone: k1.phone,
+            ticketId: k1.ticketId,
+            zendeskTicketId: k1.zendeskTicketId,
+            revision: 1,
+            createdAt: layout1.requestedAt,
+            doc: layout1,
+          },
+          // Layout 2: every key, words and buckets in the ticket, the view as an object.
+          { _id: layout2.recordId, ...k2, revision: 2, createdAt: layout2.requestedAt, words: ['layout', 'two', 'words'], tb: [], doc: layout2 },
+        ] as never[]);
+      for (const searchStrategy of ['buckets', 'native'] as const) {
+        const readModel = await MongoTicketReadModel.connect({ url: endpoint().url, database, collection, searchStrategy });
+        try {
+          expect(await readModel.get(layout1.recordId)).toEqual({ view: layout1, revision: 1 });
+          expect((await readModel.search({ q: 'crash layout', category: 'OLD' }, { offset: 0, limit: 5 })).items).toEqual([layout1]);
+          expect((await readModel.search({ syncStatus: 'FAILED', q: 'two' }, { offset: 0, limit: 5 })).items).toEqual([layout2]);
+        } finally {
+          await readModel.close();
+        }
+      }
+      const stored = await client.db(database).collection<{ _id: string; doc: unknown; words?: unknown }>(collection).findOne({ _id: layout2.recordId });
+      expect(typeof stored?.doc).toBe('string');
+      expect(stored?.words).toBeUndefined();
+    } finally {
+      await client.close();
+    }
+  });
+
   // infra/local's FerretDB stores in PostgreSQL, whose btree indexes cannot answer the
   // `@>` filters FerretDB sends; ferretdb-gin-indexes.sql adds GIN indexes that can.
   // Without them every search and write scans the whole collection.
   it('searches through an index on FerretDB over PostgreSQL, not by scanning', async (ctx) => {
     const client = new MongoClient(endpoint().url, { serverSelectionTimeoutMS: 5_000 });
+    const collection = `tickets_${randomUUID().slice(0, 8)}`;
+    const readModel = await MongoTicketReadModel.connect({ url: endpoint().url, database, collection });
     try {
       const buildInfo = await client.db('admin').command({ buildInfo: 1 });
-      const readModel = await MongoTicketReadModel.connect({ url: endpoint().url, database });
-      const tickets = Array.from({ length: 1000 }, () => sampleView({}));
+      const tickets = Array.from({ length: 1000 }, (_, i) => sampleView({ requestedAt: 1_700_000_000_000 + i * 600_000 }));
       await Promise.all(tickets.map((view) => readModel.upsert({ view, revision: 0 })));
-      await readModel.close();
-      const explain = await client.db(database).command({ explain: { find: 'tickets', filter: { ticketId: { $eq: tickets[7]!.ticketId } } } });
-      const plan = JSON.stringify(explain.queryPlanner ?? {});
-      if (!buildInfo.ferretdbVersion || !plan.includes('"Node Type"')) {
+      const explain = await client.db(database).command({ explain: { find: collection, filter: { ticketId: { $eq: tickets[7]!.ticketId } } } });
+      if (!buildInfo.ferretdbVersion || !JSON.stringify(explain.queryPlanner ?? {}).includes('"Node Type"')) {
         console.warn(`skipped: ${endpoint().url} is not FerretDB over PostgreSQL (no PostgreSQL plan to check)`);
         return ctx.skip();
       }
-      expect(plan).not.toContain('Seq Scan');
+      // A key's find, a walk's probe (time bucket and a status), free text's probe of the words collection.
+      for (const query of [{ ticketId: tickets[7]!.ticketId }, { syncStatus: 'PENDING' as const }, {}, { q: 'crashes', category: 'crash' }]) {
+        for (const page of [
+          { offset: 0, limit: 20 },
+          { after: { createdAt: tickets[500]!.requestedAt, recordId: tickets[500]!.recordId }, limit: 20 },
+        ]) {
+          const plan = (await readModel.explainSearch(query, page)).join('\n');
+          expect(plan, JSON.stringify(query)).not.toContain('Seq Scan');
+          expect(plan, JSON.stringify(query)).toMatch(/Index Scan/);
+        }
+      }
     } finally {
+      await readModel.close();
       await client.close();
     }
   });

@@ -2,29 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import {
   normalizeQuery,
-  type NormalizedQuery,
   type Page,
   type SearchResult,
   type TicketReadModel,
   type TicketReadModelRebuild,
   type TicketSearchQuery,
 } from '../ticket-read-model.port';
-import { readStoredView, type StoredTicketView } from '../ticket-view';
-import { walkBuckets } from './bucket-walk';
+import type { StoredTicketView } from '../ticket-view';
 import { migrateDocuments } from './migrate-documents';
+import { findMatches, type Found, type SearchRun, type SearchStrategy } from './mongo-search';
 import { MongoTicketCollection } from './mongo-ticket-collection';
 import { planLines } from './explain-plan';
 import { bucketKey, bucketOf } from './time-buckets';
-import { SORT, hasKey, toFilter, type FilterScope, type TicketDocument } from './ticket-document';
+import { SORT, hasKey, toFilter, wordsFilter, type FilterScope } from './ticket-document';
 
-/**
- * How searches run. `native` (MongoDB): one find with the whole filter, sorted
- * and limited by an index. `buckets` (FerretDB 1.x, which sorts and tests ranges
- * in memory): searches by a customer or ticket key are one find too (few
- * matches), the others walk time buckets (bucket-walk.ts). Detected from the
- * server unless given.
- */
-export type SearchStrategy = 'native' | 'buckets';
+export type { SearchStrategy };
 
 export type MongoTicketReadModelOptions = {
   /** mongodb:// URL; its path names the database unless `database` is given. */
@@ -41,13 +33,10 @@ export type MongoTicketReadModelOptions = {
   walkTargetRows?: number;
 };
 
-/** A walk starts at the newest ticket, or at now when that one is this recent. */
-const FRESH_MS = 3_600_000;
-const CLOCK_SKEW_MS = 5 * 60_000;
-
 /** `{_id: <read model name>, collection: <serving collection>, layout}` */
 type AliasDocument = { _id: string; collection: string; layout: number };
-const LAYOUT = 2;
+/** 3: the view as a JSON string, words in `<collection>_words` (ticket-document.ts). Earlier documents are migrated on connect. */
+const LAYOUT = 3;
 
 /**
  * The production read model on a MongoDB-wire server. It stays within what
@@ -63,7 +52,7 @@ export class MongoTicketReadModel implements TicketReadModel {
   private live: MongoTicketCollection;
   private readonly poll: NodeJS.Timeout;
   /** What the last search did: for the bench. */
-  lastSearch: { strategy: 'find' | 'walk'; probes: number } = { strategy: 'find', probes: 0 };
+  lastSearch: { strategy: Found['how']; probes: number } = { strategy: 'find', probes: 0 };
 
   private constructor(
     private readonly client: MongoClient,
@@ -119,14 +108,14 @@ export class MongoTicketReadModel implements TicketReadModel {
     const live = this.live;
     const after = 'after' in page ? page.after : undefined;
     const offset = 'offset' in page ? page.offset : 0;
-    const walk = this.walks(wanted);
-    const rows = walk
-      ? (await this.walk(live, wanted, after, offset + page.limit + 1)).slice(offset)
-      : await this.find(live, wanted, after, offset, page.limit + 1);
-    const items = rows.slice(0, page.limit).map((d) => readStoredView(d.doc));
-    const hasMore = rows.length > page.limit;
-    // A keyset page never counts; a walk would count by decoding every match (no count pushdown on FerretDB).
-    if (after || walk) return { items, hasMore };
+    const found = await findMatches(this.run(live), wanted, after, offset, page.limit);
+    this.lastSearch = { strategy: found.how, probes: found.probes };
+    const items = found.views.slice(0, page.limit);
+    const hasMore = found.views.length > page.limit;
+    // A keyset page never counts; neither does a walk (FerretDB would decode every match to count them).
+    if (after) return { items, hasMore };
+    if (found.total !== undefined) return { items, total: found.total, hasMore };
+    if (!found.countable) return { items, hasMore };
     // A page that is not full already tells how many there are: no count needed.
     const total = !hasMore && (items.length > 0 || offset === 0) ? offset + items.length : await live.tickets.countDocuments(toFilter(wanted));
     return { items, total, hasMore };
@@ -137,16 +126,20 @@ export class MongoTicketReadModel implements TicketReadModel {
     const wanted = normalizeQuery(query);
     const after = 'after' in page ? page.after : undefined;
     const scope: FilterScope = { after };
-    if (this.walks(wanted)) {
+    const words = wanted.words !== undefined && !hasKey(wanted);
+    const walks = this.strategy === 'buckets' && !hasKey(wanted);
+    if (walks) {
       const newest = (await this.live.blockList())[0];
       if (newest === undefined) return ['(empty collection)'];
       const from = after?.createdAt ?? Math.min(wanted.createdTo ?? Infinity, newest.newest + 1) - 1;
       scope.bucket = bucketKey(0, bucketOf(from, 0));
     }
-    const explained: Document = await this.db.command({
-      explain: { find: this.live.name, filter: toFilter(wanted, scope), sort: SORT, limit: page.limit + 1 },
-    });
-    return [`strategy: ${this.strategy}, ${this.walks(wanted) ? 'walk (plan of one probe)' : 'one find'}`, ...planLines(explained)];
+    const find = words
+      ? { find: this.live.words.collectionName, filter: wordsFilter(wanted, scope), sort: SORT }
+      : { find: this.live.name, filter: toFilter(wanted, scope), sort: SORT, limit: page.limit + 1 };
+    const explained: Document = await this.db.command({ explain: find });
+    const what = `${words ? 'words collection, then tickets by _id' : 'tickets'}: ${walks ? 'walk (plan of one probe)' : 'one find'}`;
+    return [`strategy: ${this.strategy}, ${what}`, ...planLines(explained)];
   }
 
   /**
@@ -183,50 +176,8 @@ export class MongoTicketReadModel implements TicketReadModel {
     await this.client.close();
   }
 
-  private walks(query: NormalizedQuery): boolean {
-    return this.strategy === 'buckets' && !hasKey(query);
-  }
-
-  private async find(
-    live: MongoTicketCollection,
-    query: NormalizedQuery,
-    after: FilterScope['after'],
-    offset: number,
-    limit: number,
-  ): Promise<TicketDocument[]> {
-    this.lastSearch = { strategy: 'find', probes: 1 };
-    return live.tickets
-      .find(toFilter(query, { after }), { projection: { doc: 1 } })
-      .sort(SORT)
-      .skip(offset)
-      .limit(limit)
-      .toArray();
-  }
-
-  /** Newest first through the time buckets; the first `need` rows (an offset page skips the front ones). */
-  private async walk(live: MongoTicketCollection, query: NormalizedQuery, after: FilterScope['after'], need: number): Promise<TicketDocument[]> {
-    const blocks = await live.blockList();
-    // Tickets other processes wrote in the last second may be newer than the directory
-    // says: while tickets are coming in, start from now (and a little clock skew).
-    const now = Date.now();
-    if (blocks[0] && now - blocks[0].newest < FRESH_MS) blocks[0] = { ...blocks[0], newest: Math.max(blocks[0].newest, now + CLOCK_SKEW_MS) };
-    const { rows, probes } = await walkBuckets(
-      {
-        blocks,
-        upper: Math.min(after ? after.createdAt + 1 : Infinity, query.createdTo ?? Infinity),
-        lower: query.createdFrom ?? -Infinity,
-        need,
-        targetRows: this.options.walkTargetRows ?? 100,
-      },
-      ({ level, bucket }, below, limit) =>
-        live.tickets
-          .find(toFilter(query, { after, bucket: bucketKey(level, bucket), below }), { projection: { doc: 1 } })
-          .sort(SORT)
-          .limit(limit)
-          .toArray(),
-    );
-    this.lastSearch = { strategy: 'walk', probes };
-    return rows;
+  private run(live: MongoTicketCollection): SearchRun {
+    return { live, strategy: this.strategy, targetRows: this.options.walkTargetRows ?? 100 };
   }
 
   /** Switches to the collection a rebuild (maybe in another process) pointed the alias at. */
