@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +23,8 @@ export type IntakeServer = {
   root?: string;
   /** Which baseline this server's ratio is taken against, and the goal it has to reach. */
   versus?: { baseline: string; goal: number };
+  /** Tracing on: spans are exported (OTLP/HTTP) to a sink started for the run, which only counts them. */
+  otlpSink?: boolean;
 };
 
 export type IntakeOptions = { seconds: number; warmupSeconds: number; connections: number; rounds: number; servers?: string[] };
@@ -49,6 +52,8 @@ const baseline = () => ['--import', 'tsx', 'bench/baseline-server.ts'];
 const intakeApi = () => ['--enable-source-maps', builtApp('intake-api')];
 const npmStart = () => ['--enable-source-maps', '--max-semi-space-size=1', builtApp('support-desk')];
 
+const OBSERVED = { EVENTSTORE_DURABILITY: 'os', USER_RATE_LIMIT_TICKETS_PER_HOUR: '0' };
+
 /** Every server the step knows, in the order it runs them; each runs in default config unless its env says otherwise. */
 export const INTAKE_SERVERS: IntakeServer[] = [
   { name: 'baseline NORMAL', nodeArgs: baseline, env: { BASELINE_SYNC: 'NORMAL' } },
@@ -57,6 +62,22 @@ export const INTAKE_SERVERS: IntakeServer[] = [
   { name: 'intake-api (os)', nodeArgs: intakeApi, env: { EVENTSTORE_DURABILITY: 'os' }, versus: { baseline: 'baseline NORMAL', goal: 1 } },
   { name: 'npm start (fsync)', nodeArgs: npmStart, env: { EVENTSTORE_DURABILITY: 'fsync' }, versus: { baseline: 'baseline NORMAL', goal: 0.6 } },
   { name: 'npm start (os)', nodeArgs: npmStart, env: { EVENTSTORE_DURABILITY: 'os' }, versus: { baseline: 'baseline NORMAL', goal: 0.6 } },
+  // Observability's cost (issue 12's budget), on vs off in the same run: metrics alone ≤ 3 %, metrics and tracing ≤ 10 %.
+  // One user sends every create: the per-user hourly limit is off, as in the other bench targets.
+  { name: 'intake-api (os) observability off', nodeArgs: intakeApi, env: { ...OBSERVED, METRICS: 'off' } },
+  {
+    name: 'intake-api (os) metrics',
+    nodeArgs: intakeApi,
+    env: { ...OBSERVED, METRICS: 'on' },
+    versus: { baseline: 'intake-api (os) observability off', goal: 0.97 },
+  },
+  {
+    name: 'intake-api (os) metrics+tracing',
+    nodeArgs: intakeApi,
+    env: { ...OBSERVED, METRICS: 'on' },
+    otlpSink: true,
+    versus: { baseline: 'intake-api (os) observability off', goal: 0.9 },
+  },
 ];
 
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -86,8 +107,20 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** Accepts OTLP/HTTP exports and throws them away: tracing's cost is the server's, not a collector's. */
+async function startOtlpSink(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 async function startServer(server: IntakeServer, dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
+  const sink = server.otlpSink ? await startOtlpSink() : undefined;
   const child = pinned(1, server.nodeArgs(), {
     cwd: server.root ?? repoRoot,
     env: {
@@ -98,6 +131,7 @@ async function startServer(server: IntakeServer, dataDir: string): Promise<{ url
       BASELINE_DB: join(dataDir, 'baseline.db'),
       ADMIN_TOKEN: 'bench-admin-token',
       ...server.env,
+      ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -110,6 +144,7 @@ async function startServer(server: IntakeServer, dataDir: string): Promise<{ url
     await Promise.race([waitHealthy(url), died]);
   } catch (error) {
     child.kill('SIGKILL');
+    await sink?.close();
     throw error;
   }
   return {
@@ -118,6 +153,7 @@ async function startServer(server: IntakeServer, dataDir: string): Promise<{ url
     async stop() {
       child.kill('SIGTERM');
       await exited;
+      await sink?.close();
     },
   };
 }
