@@ -309,3 +309,49 @@ describe('app users with USER_AUTH=off (the default)', () => {
     expect((await post('198.51.100.8')).statusCode).toBe(200);
   });
 });
+
+describe('abuse limits with USER_AUTH=jwt', () => {
+  let desk: TestDesk;
+  const token = (sub: string) => mintUserToken({ secret: SECRET, sub, issuer: ISSUER, audience: AUDIENCE });
+  beforeAll(async () => {
+    desk = await startTestDesk({
+      USER_AUTH: 'jwt',
+      USER_JWT_SECRET: SECRET,
+      USER_JWT_ISSUER: ISSUER,
+      USER_JWT_AUDIENCE: AUDIENCE,
+      USER_RATE_LIMIT_TICKETS_PER_HOUR: '1',
+      USER_RATE_LIMIT_UPLOADS_PER_HOUR: '1',
+      USER_RATE_LIMIT_REPLIES_PER_HOUR: '1',
+    });
+  });
+  afterAll(async () => desk?.close());
+
+  it('counts per user, not per address; refused tokens never count', async () => {
+    const create = async (sub: string, auth?: string) =>
+      desk.app.inject({ method: 'POST', url: '/api/user/log/message', payload: { ...seedCreateBody, uuid: sub }, headers: { authorization: auth ?? `Bearer ${await token(sub)}` } });
+    expect((await create(USER_A, 'Bearer not-a-jwt')).statusCode).toBe(401);
+    const first = await create(USER_A);
+    expect(first.statusCode, first.body).toBe(200);
+    const second = await create(USER_A);
+    expect(second.statusCode).toBe(429);
+    expect(second.headers['retry-after']).toBeDefined();
+    expect(second.json().detail.code).toBe('RATE_LIMIT.EXCEEDED');
+    expect((await create(USER_B)).statusCode).toBe(200);
+  });
+
+  it('limits uploads and replies per user too', async () => {
+    const a = { authorization: `Bearer ${await token(USER_A)}` };
+    const upload = () => {
+      const body = multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' });
+      return desk.app.inject({ method: 'POST', url: '/api/common/upload/file?bucketType=LOG_IMAGE', headers: { ...a, ...body.headers }, payload: body.payload });
+    };
+    expect((await upload()).statusCode).toBe(200);
+    expect((await upload()).statusCode).toBe(429);
+    const list = await desk.app.inject({ method: 'GET', url: '/api/user/tickets', headers: a });
+    expect(list.statusCode).toBe(200);
+    const ticketId = crypto.randomUUID();
+    const reply = () => desk.app.inject({ method: 'POST', url: `/api/user/tickets/${ticketId}/comments`, headers: a, payload: { body: 'hello' } });
+    expect((await reply()).statusCode).toBe(404); // counted: the limit is on attempts, found or not
+    expect((await reply()).statusCode).toBe(429);
+  });
+});
