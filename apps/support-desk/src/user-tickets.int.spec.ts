@@ -257,6 +257,23 @@ describe('app users with USER_AUTH=jwt', () => {
       expect(history.filter((e) => e.type === 'UserReplied')).toHaveLength(1);
     });
 
+    it('the comment webhook: 401 unsigned, tickets not ours and requester comments ignored; a Zendesk outage delays a reply, never loses it', async () => {
+      const zTicket = zendesk.ticketsWithExternalId(ticketA.ticketId)[0]!;
+      const body = { ticket_id: String(zTicket.id), external_id: ticketA.ticketId, comment_id: '910001', author_role: 'agent', public: true, body: 'x' };
+      const unsigned = await desk.app.inject({ method: 'POST', url: '/api/zendesk/webhook/comments', payload: body, headers: { 'content-type': 'application/json' } });
+      expect(unsigned.statusCode).toBe(401);
+      expect((await commentWebhook({ ...body, ticket_id: '999999', external_id: null })).json().data).toEqual({ applied: false, ticketId: null });
+      expect((await commentWebhook({ ...body, author_role: 'end-user' })).json().data.applied).toBe(false);
+      expect((await commentWebhook({ ...body, author_role: 'robot' })).statusCode).toBe(400);
+
+      zendesk.inject('update', { kind: 'status', status: 503 }, 2);
+      const a = await as(USER_A);
+      const res = await desk.app.inject({ method: 'POST', url: `/api/user/tickets/${ticketA.ticketId}/comments`, headers: a, payload: { body: 'After the outage' } });
+      expect(res.statusCode).toBe(200);
+      await vi.waitFor(() => expect(zTicket.comments.filter((c) => c.html_body === 'After the outage')).toHaveLength(1), catchUp);
+      expect(zendesk.requestsTo('update').filter((r) => r.outcome === 503)).toHaveLength(2);
+    });
+
     it('ETag / If-None-Match: 304 while nothing changed, 200 once something did', async () => {
       const a = await as(USER_A);
       for (const url of [`/api/user/tickets/${ticketA.ticketId}`, '/api/user/tickets']) {
