@@ -80,7 +80,9 @@ export class MongoTicketReadModel implements TicketReadModel {
       await live.ensureIndexes(strategy === 'buckets');
       if (!alias || alias.layout < LAYOUT) {
         await migrateDocuments(live);
-        await aliases(db).updateOne({ _id: name }, { $set: { layout: LAYOUT }, $setOnInsert: { collection: live.name } }, { upsert: true });
+        await upsertRetryingDuplicate(() =>
+          aliases(db).updateOne({ _id: name }, { $set: { layout: LAYOUT }, $setOnInsert: { collection: live.name } }, { upsert: true }),
+        );
       }
       return new MongoTicketReadModel(client, db, name, live.name, strategy, options);
     } catch (error) {
@@ -195,6 +197,21 @@ export class MongoTicketReadModel implements TicketReadModel {
       if (!ours || name === this.live.name) continue;
       await new MongoTicketCollection(this.db, name).drop();
     }
+  }
+}
+
+/**
+ * Two processes starting on a fresh database (query-service and zendesk-sync) can
+ * both try to insert the alias: the loser's upsert fails with a duplicate key
+ * (11000), as MongoDB documents for concurrent upserts. The document exists by
+ * then, so the same upsert once more updates it.
+ */
+async function upsertRetryingDuplicate<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+    return upsert();
   }
 }
 
