@@ -32,6 +32,7 @@ describe('the OpenAPI document', () => {
     const targets = (name: keyof typeof API_ROUTES) => Object.values(op(name).responses['200']!.links ?? {}).map((l) => l.operationId);
     expect(targets('createTicket')).toEqual(expect.arrayContaining(['uploadSupportFile', 'downloadSupportFile', 'searchTickets']));
     expect(targets('uploadImage')).toContain('createTicket');
+    expect(targets('searchTickets')).toContain('searchTickets');
     expect(op('searchTickets').responses['200']!.headers).toHaveProperty('X-Next-Cursor');
   });
 

@@ -147,7 +147,19 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
     errors: [400, ...ADMIN, 404],
     success: binary('The image', ['image/jpeg', 'image/png', 'image/webp', 'image/heic'], 'inline; filename="…"'),
   },
-  searchTickets: { errors: [400, ...ADMIN, 413, 415], successHeaders: PAGING_HEADERS, jsonExample: { email: 'user@example.com' } },
+  searchTickets: {
+    errors: [400, ...ADMIN, 413, 415],
+    successHeaders: PAGING_HEADERS,
+    jsonExample: { email: 'user@example.com' },
+    successLinks: {
+      NextPage: {
+        operationId: 'searchTickets',
+        parameters: { cursor: '$response.header.X-Next-Cursor', pageSize: '$request.query.pageSize' },
+        requestBody: '$request.body',
+        description: 'The next page: the same filters, ?cursor= the X-Next-Cursor of this page (absent on the last page).',
+      },
+    },
+  },
   ticketDetail: { errors: [400, ...ADMIN, 404] },
   ticketHistory: { errors: [400, ...ADMIN, 404] },
   adminConsoleConfig: { errors: ADMIN },
