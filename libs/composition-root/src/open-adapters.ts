@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { BlobStore } from '@support-desk/blob-store';
-import { InProcessEventBus, type EventBus } from '@support-desk/event-bus';
+import { InProcessEventBus, type BusMessage, type EventBus, type MessageHandler, type SubscribeOptions } from '@support-desk/event-bus';
 import { isPostgresUrl } from '@support-desk/event-store/postgres/config';
 import type { TicketReadModel } from '@support-desk/read-model';
 import type { BlobConfig, BusConfig, EventStoreConfig, ReadModelConfig } from './infra-config';
@@ -143,9 +143,21 @@ async function openBus(config: BusConfig, clientId: string, log?: Log): Promise<
     consumer: { partitionsConsumedConcurrently: Math.min(config.KAFKA_PARTITIONS, 16) },
   });
   const prefix = config.KAFKA_GROUP_PREFIX;
-  const adapter: EventBus = prefix
-    ? { publish: (messages) => bus.publish(messages), subscribe: (group, handler, options) => bus.subscribe(prefix + group, handler, options), close: () => bus.close() }
-    : bus;
+  const prefixed = prefix
+    ? {
+        publish: (messages: BusMessage[]) => bus.publish(messages),
+        subscribe: (group: string, handler: MessageHandler, options?: SubscribeOptions) => bus.subscribe(prefix + group, handler, options),
+        close: () => bus.close(),
+        // What lag metrics read from the broker (observability/kafka-lag-metrics.ts), under the real group ids.
+        topic: bus.topic,
+        deadLetterTopic: bus.deadLetterTopic,
+        get groups() {
+          return bus.groups;
+        },
+        admin: () => bus.admin(),
+      }
+    : undefined;
+  const adapter: EventBus = prefixed ?? bus;
   return { adapter, describe: `Kafka ${config.KAFKA_BROKERS} topic ${config.KAFKA_TOPIC}${prefix ? ` group prefix ${prefix}` : ''}` };
 }
 

@@ -53,6 +53,8 @@ export const httpConfigSchema = (defaultPort = 3000) => z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; unset = tracing off, at no cost. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Share of new traces recorded (0..1). A request whose traceparent says "sampled" is always traced, and so is all it causes. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1),
 });
 
 export type HttpConfig = z.output<ReturnType<typeof httpConfigSchema>>;

@@ -11,8 +11,8 @@ export const tracer = (): Tracer => trace.getTracer('support-desk');
 
 export type Tracing = { shutdown(): Promise<void> };
 
-export async function startTracing(service: string, endpoint: string): Promise<Tracing> {
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+export async function startTracing(service: string, endpoint: string, ratio = 1): Promise<Tracing> {
+  const [{ NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
@@ -20,6 +20,9 @@ export async function startTracing(service: string, endpoint: string): Promise<T
   const exporter = new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
+    // New traces at `ratio` (recording every request costs more than the 10 % budget at full load);
+    // the caller's sampled flag wins, and every hop after the request follows it.
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
     // Batches of spans every second: one span export never waits on a request.
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000 })],
   });
