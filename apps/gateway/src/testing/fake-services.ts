@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_ROUTES, SERVICE_NAMES, ok, type ApiRoute, type ServiceName } from '@support-desk/contracts';
-import { AppError, createServiceApp } from '@support-desk/service-kit';
+import { AppError, createMetricsRegistry, createServiceApp } from '@support-desk/service-kit';
 
 /** What a stand-in service saw of a request. */
 export type Echo = { service: ServiceName; method: string; url: string; headers: Record<string, string>; bodyBytes: number; bodySha256: string };
@@ -50,7 +50,8 @@ export async function startFakeServices(): Promise<FakeServices> {
 }
 
 async function fakeService(service: ServiceName, onAnswered: () => void, onUploadEnded: () => void): Promise<FastifyInstance> {
-  const app = await createServiceApp({ name: service, logLevel: 'silent' });
+  // Metrics on, as in every real service (their default): /metrics answers 200.
+  const app = await createServiceApp({ name: service, logLevel: 'silent', metrics: createMetricsRegistry(service, { defaults: false }) });
   app.addHook('onResponse', async () => onAnswered());
   const owned = (Object.values(API_ROUTES) as ApiRoute[]).filter((r) => r.owner === service);
   await app.register(async (scope) => {
