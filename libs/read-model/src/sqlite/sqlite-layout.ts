@@ -11,10 +11,11 @@ import type { SearchKeys } from '../ticket-read-model.port';
  * keeps its rows in row id order, pages through a word's tickets newest first
  * without sorting. One column per search key, the view as JSON in `doc`, and a
  * contentless FTS5 table of each ticket's words (search-text.ts; the text itself
- * is only in `doc`). Earlier layouts (1: before free text and the status
- * filters; 2: ordered by an index) are migrated on open.
+ * is only in `doc`), and a table of counts kept by triggers (createCounts).
+ * Earlier layouts (1: before free text and the status filters; 2: ordered by an
+ * index; 3: without counts) are migrated on open.
  */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 /**
  * Row ids per millisecond. ms × 1024 stays below 2^53 (exact in a JS number)
@@ -23,8 +24,16 @@ export const LAYOUT_VERSION = 3;
  */
 export const ROW_ID_SCALE = 1024;
 
-export type TableNames = { tickets: string; words: string };
-export const LIVE_TABLES: TableNames = { tickets: 'tickets', words: 'tickets_fts' };
+export type TableNames = { tickets: string; words: string; counts: string };
+export const LIVE_TABLES: TableNames = { tickets: 'tickets', words: 'tickets_fts', counts: 'tickets_counts' };
+
+/** The names of a rebuild's copy, `tickets_next_<suffix>…`. */
+export function copyTables(suffix: string): TableNames {
+  return { tickets: `tickets_next_${suffix}`, words: `tickets_next_${suffix}_fts`, counts: `tickets_next_${suffix}_counts` };
+}
+
+/** Counted per value (createCounts): the fields with few values, which a search may name alone. */
+export const COUNTED_FIELDS = ['ticketStatus', 'syncStatus', 'category'] as const;
 
 // Column names are fixed here, never taken from input: filters only bind values.
 export const KEY_COLUMNS: Record<keyof SearchKeys, string> = {
@@ -52,6 +61,33 @@ export function createTables(db: SqliteDatabase, names: TableNames): void {
       doc        TEXT NOT NULL
     );
     CREATE VIRTUAL TABLE ${names.words} USING fts5(words, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+  `);
+  createCounts(db, names);
+}
+
+/**
+ * Exact totals without counting: how many tickets there are (`*`), and how many
+ * have each ticket status, sync status and category, kept by triggers in the
+ * writes' own transactions. "All tickets", "all FAILED" or "all of category
+ * crash" over a million rows would otherwise count a third of an index or more
+ * for X-Total-Count. Rows are never deleted (a rebuild replaces whole tables).
+ */
+function createCounts(db: SqliteDatabase, names: TableNames): void {
+  const [status, sync, category] = COUNTED_FIELDS.map((f) => KEY_COLUMNS[f]);
+  const pairs = (row: 'NEW' | 'OLD') => COUNTED_FIELDS.map((f) => `('${f}', ${row}.${KEY_COLUMNS[f]})`).join(', ');
+  const ones = (row: 'NEW' | 'OLD') => COUNTED_FIELDS.map((f) => `('${f}', ${row}.${KEY_COLUMNS[f]}, 1)`).join(', ');
+  db.exec(`
+    CREATE TABLE ${names.counts} (field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID;
+    CREATE TRIGGER ${names.tickets}_count_insert AFTER INSERT ON ${names.tickets} BEGIN
+      INSERT INTO ${names.counts} (field, value, n) VALUES ('*', '', 1), ${ones('NEW')}
+        ON CONFLICT (field, value) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER ${names.tickets}_count_update AFTER UPDATE OF ${status}, ${sync}, ${category} ON ${names.tickets}
+    WHEN OLD.${status} IS NOT NEW.${status} OR OLD.${sync} IS NOT NEW.${sync} OR OLD.${category} IS NOT NEW.${category} BEGIN
+      UPDATE ${names.counts} SET n = n - 1 WHERE (field, value) IN (VALUES ${pairs('OLD')});
+      INSERT INTO ${names.counts} (field, value, n) VALUES ${ones('NEW')}
+        ON CONFLICT (field, value) DO UPDATE SET n = n + 1;
+    END;
   `);
 }
 

@@ -1,10 +1,14 @@
 import { SEARCH_KEY_FIELDS, type NormalizedQuery } from '../ticket-read-model.port';
-import { KEY_COLUMNS, ROW_ID_SCALE, type TableNames } from './sqlite-layout';
+import { COUNTED_FIELDS, KEY_COLUMNS, ROW_ID_SCALE, type TableNames } from './sqlite-layout';
 
 export type Sql = { sql: string; params: unknown[] };
 
-/** Counting stops here for free text: beyond it a count would walk the word's whole list. */
-export const WORDS_COUNT_CAP = 10_000;
+/**
+ * Where counting stops for searches neither a key nor the counts table answers
+ * (free text, dates, several statuses): past it a count would read a large part
+ * of an index or of a word's list, and the total is left out instead.
+ */
+export const COUNT_CAP = 1_000;
 
 /**
  * Where a page starts: at an offset, or after a row id (keyset; the row id is
@@ -20,8 +24,11 @@ export type SqlPage = { limit: number; offset: number } | { limit: number; after
  * row id order (FTS5 keeps rows that way), each row checked against the other
  * filters, until the page is full: a common word fills a page at once, a rare
  * one has few rows to read. With a key (a few rows) each of the key's rows is
- * checked against the word index instead. A free-text count stops at
- * WORDS_COUNT_CAP (`count` says whether it is capped).
+ * checked against the word index instead.
+ *
+ * The count (offset pages): exact from the key's index when a customer or ticket
+ * key is given; exact from the counts table (sqlite-layout.ts) for everything or
+ * one status or category alone; otherwise up to COUNT_CAP (`capped`).
  */
 export function searchSql(names: TableNames, query: NormalizedQuery, page: SqlPage): { page: Sql; count?: Sql & { capped: boolean } } {
   const where: string[] = [];
@@ -61,9 +68,17 @@ export function searchSql(names: TableNames, query: NormalizedQuery, page: SqlPa
   }
   // Offset: the skipped rows are counted off by row id alone (inside the index), only the page's rows are read whole.
   const ids = `SELECT ${id} FROM ${from} ${whereSql(where)} ${order} LIMIT ? OFFSET ?`;
-  const count = fromWords
-    ? { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${whereSql(where)} LIMIT ?)`, params: [...params, WORDS_COUNT_CAP + 1], capped: true }
-    : { sql: `SELECT count(*) AS n FROM ${from} ${whereSql(where)}`, params, capped: false };
+  const counted = COUNTED_FIELDS.filter((f) => query[f] !== undefined);
+  const fromCounts = !hasKey && !query.words && query.createdFrom === undefined && query.createdTo === undefined && counted.length <= 1;
+  const count = hasKey
+    ? { sql: `SELECT count(*) AS n FROM ${from} ${whereSql(where)}`, params, capped: false }
+    : fromCounts
+      ? {
+          sql: `SELECT coalesce((SELECT n FROM ${names.counts} WHERE field = ? AND value = ?), 0) AS n`,
+          params: counted.length ? [counted[0], query[counted[0]!]] : ['*', ''],
+          capped: false,
+        }
+      : { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${whereSql(where)} LIMIT ?)`, params: [...params, COUNT_CAP + 1], capped: true };
   return {
     page: { sql: `SELECT t.doc FROM ${names.tickets} AS t WHERE t.id IN (${ids}) ORDER BY t.id DESC`, params: [...params, page.limit + 1, page.offset] },
     count,

@@ -78,7 +78,7 @@ describe('SqliteTicketReadModel layout', () => {
       await readModel.close();
     }
     const reopened = new Database(path);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
     reopened.close();
   });
 
@@ -175,6 +175,40 @@ describe('SqliteTicketReadModel layout', () => {
       const stored = sameMs.map((v) => v.recordId).reverse();
       expect((await readModel.search({ category: 'tie' }, { offset: 0, limit: 50 })).items.map((v) => v.recordId)).toEqual(stored);
       expect(await pageAll(readModel, { category: 'tie' }, 4)).toEqual(stored);
+    } finally {
+      await readModel.close();
+    }
+  });
+
+  it('counts everything, and each status or category alone, from its counts table; other searches up to 1,000', async () => {
+    const readModel = new SqliteTicketReadModel(tempFile());
+    try {
+      const views = Array.from({ length: 1_100 }, (_, i) => sampleView({ requestedAt: 1_700_000_000_000 + i, category: i < 1_050 ? 'Crash' : 'login' }));
+      const copy = await readModel.beginRebuild(); // the bulk path: triggers count there too
+      await copy.write(views.slice(0, 1_000).map((view) => ({ stored: { view, revision: 0 }, isNew: true })));
+      await copy.swap(async (upsert) => {
+        for (const view of views.slice(1_000)) await upsert({ view, revision: 0 });
+      });
+      const total = async (query: object) => (await readModel.search(query, { offset: 0, limit: 1 })).total;
+      expect(await total({})).toBe(1_100);
+      expect(await total({ category: 'CRASH' })).toBe(1_050);
+      expect(await total({ syncStatus: 'PENDING' })).toBe(1_100);
+      expect(await total({ ticketStatus: 'solved' })).toBe(0);
+      // Status and sync changes move the counts.
+      for (const view of views.slice(0, 30)) {
+        await readModel.upsert({ view: { ...view, ticketStatus: 'solved', sync: { status: 'SYNCED', zendeskTicketId: view.recordId } }, revision: 1 });
+      }
+      await readModel.upsert({ view: { ...views[0]!, ticketStatus: 'closed', sync: { status: 'SYNCED', zendeskTicketId: '1' } }, revision: 2 });
+      expect(await total({ ticketStatus: 'SOLVED' })).toBe(29);
+      expect(await total({ ticketStatus: 'closed' })).toBe(1);
+      expect(await total({ syncStatus: 'SYNCED' })).toBe(30);
+      expect(await total({ syncStatus: 'PENDING' })).toBe(1_070);
+      // Two of them, or a date range: counted up to 1,000, else left out.
+      expect(await total({ category: 'crash', syncStatus: 'SYNCED' })).toBe(30);
+      expect(await total({ category: 'crash', syncStatus: 'PENDING' })).toBeUndefined();
+      expect(await total({ createdFrom: 1_700_000_000_000, createdTo: 1_700_000_000_500 })).toBe(500);
+      expect(await total({ createdFrom: 1_700_000_000_000 })).toBeUndefined();
+      expect(readModel.explainSearch({ syncStatus: 'FAILED' }, { offset: 0, limit: 20 }).join('\n')).toMatch(/count: +SEARCH tickets_counts USING PRIMARY KEY/);
     } finally {
       await readModel.close();
     }

@@ -10,8 +10,8 @@ import {
   type TicketSearchQuery,
 } from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView } from '../ticket-view';
-import { analyze, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, ROW_ID_SCALE, tableExists, type TableNames } from './sqlite-layout';
-import { searchSql, WORDS_COUNT_CAP, type Sql, type SqlPage } from './sqlite-search';
+import { analyze, copyTables, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, ROW_ID_SCALE, tableExists } from './sqlite-layout';
+import { COUNT_CAP, searchSql, type Sql, type SqlPage } from './sqlite-search';
 import { SqliteTicketTable } from './sqlite-ticket-table';
 
 const STATEMENT_CACHE = 256;
@@ -20,8 +20,8 @@ const OPTIMIZE_EVERY = 20_000;
 /**
  * The embedded read model (layout in sqlite-layout.ts). Every search is one
  * statement reading rows newest first from an index (or the word index); offset
- * pages add an index-only COUNT for X-Total-Count (free text: counted up to
- * WORDS_COUNT_CAP), keyset pages do not count at all. Within one creation
+ * pages add a count for X-Total-Count where it is cheap (see searchSql), keyset
+ * pages do not count at all. Within one creation
  * millisecond tickets come in the order they were stored (the row id), not by
  * record id.
  */
@@ -66,8 +66,8 @@ export class SqliteTicketReadModel implements TicketReadModel {
     const hasMore = rows.length > page.limit;
     if (!sql.count) return { items, hasMore };
     const total = (this.statement(sql.count).get(...sql.count.params) as { n: number }).n;
-    // Free text counts only up to a cap (see searchSql): past it, no total rather than a wrong one.
-    return sql.count.capped && total > WORDS_COUNT_CAP ? { items, hasMore } : { items, total, hasMore };
+    // Some counts stop at a cap (see searchSql): past it, no total rather than a wrong one.
+    return sql.count.capped && total > COUNT_CAP ? { items, hasMore } : { items, total, hasMore };
   }
 
   /** EXPLAIN QUERY PLAN of a search's statements, one line per plan step (for the bench). */
@@ -106,7 +106,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
     dropLeftovers(this.db, 'tickets_next_');
     dropLeftovers(this.db, 'tickets_retired_');
     const suffix = randomBytes(4).toString('hex');
-    const names: TableNames = { tickets: `tickets_next_${suffix}`, words: `tickets_next_${suffix}_fts` };
+    const names = copyTables(suffix);
     createTables(this.db, names);
     const copy = new SqliteTicketTable(this.db, names);
     return {
@@ -114,7 +114,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
       write: async (batch) => copy.upsertMany(batch.map((b) => b.stored)),
       swap: (lastCatchUp) => this.swapIn(copy, suffix, lastCatchUp),
       discard: async () => {
-        this.db.exec(`DROP TABLE IF EXISTS ${names.tickets}; DROP TABLE IF EXISTS ${names.words}`);
+        this.db.exec(`DROP TABLE IF EXISTS ${names.tickets}; DROP TABLE IF EXISTS ${names.words}; DROP TABLE IF EXISTS ${names.counts}`);
       },
     };
   }
@@ -137,7 +137,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
     analyze(this.db, copy.names.tickets);
     let done!: () => void;
     this.swapping = new Promise((resolve) => (done = resolve));
-    const retired = { tickets: `tickets_retired_${suffix}`, words: `tickets_retired_${suffix}_fts` };
+    const retired = { tickets: `tickets_retired_${suffix}`, words: `tickets_retired_${suffix}_fts`, counts: `tickets_retired_${suffix}_counts` };
     try {
       this.db.exec('BEGIN IMMEDIATE');
       try {
@@ -145,8 +145,10 @@ export class SqliteTicketReadModel implements TicketReadModel {
         this.db.exec(`
           ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO ${retired.tickets};
           ALTER TABLE ${LIVE_TABLES.words} RENAME TO ${retired.words};
+          ALTER TABLE ${LIVE_TABLES.counts} RENAME TO ${retired.counts};
           ALTER TABLE ${copy.names.tickets} RENAME TO ${LIVE_TABLES.tickets};
           ALTER TABLE ${copy.names.words} RENAME TO ${LIVE_TABLES.words};
+          ALTER TABLE ${copy.names.counts} RENAME TO ${LIVE_TABLES.counts};
         `);
         this.db.exec('COMMIT');
       } catch (error) {
@@ -159,7 +161,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
       this.swapping = undefined;
       done();
     }
-    this.db.exec(`DROP TABLE ${retired.tickets}; DROP TABLE ${retired.words}`);
+    this.db.exec(`DROP TABLE ${retired.tickets}; DROP TABLE ${retired.words}; DROP TABLE ${retired.counts}`);
     analyze(this.db, LIVE_TABLES.tickets);
   }
 
@@ -176,8 +178,8 @@ export class SqliteTicketReadModel implements TicketReadModel {
 }
 
 /**
- * Creates the tables on a new file; on a file of an earlier layout (1: before
- * free text and status filters; 2: ordered by an index, not by row id) copies
+ * Creates the tables on a new file; on a file of an earlier layout (see
+ * sqlite-layout.ts) copies
  * every row into the current layout, keys, words and row ids computed anew from
  * `doc`, in one transaction.
  */
@@ -189,7 +191,7 @@ function openLayout(db: SqliteDatabase): void {
     const earlier = tableExists(db, LIVE_TABLES.tickets);
     if (earlier) {
       db.exec(`ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO tickets_earlier_layout`);
-      db.exec(`DROP TABLE IF EXISTS ${LIVE_TABLES.words}`);
+      db.exec(`DROP TABLE IF EXISTS ${LIVE_TABLES.words}; DROP TABLE IF EXISTS ${LIVE_TABLES.counts}`);
     }
     createTables(db, LIVE_TABLES);
     if (earlier) {
