@@ -73,7 +73,11 @@ type Run = { ms: number; cpuMs: number; rssMiB: number };
 /** User + system CPU time of a process so far, from /proc (Linux; clock ticks of 10 ms). */
 function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+  const [utime, stime] = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .slice(11, 13)
+    .map(Number);
   return (utime! + stime!) * 10;
 }
 
@@ -93,7 +97,10 @@ async function runOnce(): Promise<Run> {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${file} exited with ${child.exitCode}`);
       if (performance.now() - started > 60_000) throw new Error('not healthy within 60 s');
-      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -121,8 +128,20 @@ const summary = (name: string, xs: number[], unit: string) => {
 console.log(
   `${app} (${mode}${mode === 'bundle' && args['source-maps'] === 'off' ? ', no source maps' : ''}), ${results.length} runs: ` +
     [
-      summary('start→healthy', results.map((r) => r.ms), 'ms'),
-      summary('CPU', results.map((r) => r.cpuMs), 'ms'),
-      summary('RSS', results.map((r) => r.rssMiB), 'MiB'),
+      summary(
+        'start→healthy',
+        results.map((r) => r.ms),
+        'ms',
+      ),
+      summary(
+        'CPU',
+        results.map((r) => r.cpuMs),
+        'ms',
+      ),
+      summary(
+        'RSS',
+        results.map((r) => r.rssMiB),
+        'MiB',
+      ),
     ].join(', '),
 );

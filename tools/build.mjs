@@ -118,7 +118,10 @@ async function loadEsbuild() {
 function writeApp(app, result, esbuild) {
   const dir = join(root, 'dist/apps', app);
   const inputs = Object.keys(result.metafile.inputs);
-  checkExternals(app, Object.values(result.metafile.outputs).flatMap((o) => o.imports));
+  checkExternals(
+    app,
+    Object.values(result.metafile.outputs).flatMap((o) => o.imports),
+  );
   // Maps and chunks (content-hashed names) first, main.js after them and the
   // manifest last, each written whole (rename): a concurrent `--if-stale` never
   // trusts a half-written build, and a running process finds its chunks.
@@ -139,7 +142,12 @@ function checkExternals(app, imports) {
   const { dependencies = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const missing = imports
     .filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path))
-    .map((i) => i.path.split('/').slice(0, i.path.startsWith('@') ? 2 : 1).join('/'))
+    .map((i) =>
+      i.path
+        .split('/')
+        .slice(0, i.path.startsWith('@') ? 2 : 1)
+        .join('/'),
+    )
     .filter((pkg) => !(pkg in dependencies));
   if (missing.length > 0) throw new Error(`${app} imports ${[...new Set(missing)].join(', ')}, not in package.json "dependencies"`);
 }

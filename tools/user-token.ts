@@ -13,7 +13,15 @@ if (!sub) {
 try {
   const config = parseConfig(userAuthConfigSchema, { ...process.env, USER_AUTH: 'jwt' });
   if (!config.USER_JWT_SECRET) throw new ConfigError(['USER_JWT_SECRET: set it (at least 32 characters) to mint tokens locally']);
-  console.log(await mintUserToken({ secret: config.USER_JWT_SECRET, sub, issuer: config.USER_JWT_ISSUER, audience: config.USER_JWT_AUDIENCE, expiresIn: expiresIn ?? '1h' }));
+  console.log(
+    await mintUserToken({
+      secret: config.USER_JWT_SECRET,
+      sub,
+      issuer: config.USER_JWT_ISSUER,
+      audience: config.USER_JWT_AUDIENCE,
+      expiresIn: expiresIn ?? '1h',
+    }),
+  );
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`user-token: ${error.message}`);

@@ -82,6 +82,8 @@ check(log.data === LOG, `download LOG: ${log.response.status}`);
 const png = await client.GET('/api/admin/images/{name}', { headers: admin, params: { path: { name: imageName } }, parseAs: 'arrayBuffer' });
 check(png.data && Buffer.from(png.data).equals(PNG), `download image: ${png.response.status}`);
 
-const refused = await client.POST('/api/user/log/message', { body: { uuid: 'u', udid: 'd', subject: 's', message: 'm', email: 'not-an-email', category: 'c' } });
+const refused = await client.POST('/api/user/log/message', {
+  body: { uuid: 'u', udid: 'd', subject: 's', message: 'm', email: 'not-an-email', category: 'c' },
+});
 check(refused.response.status === 400 && refused.error?.detail.code === 'REQUEST.VALIDATION', 'a bad email is a 400 in the envelope');
 console.log('seed flow through the generated client: all ok');

@@ -11,7 +11,16 @@ export const fileService = defineService({
   async build(ctx) {
     const app = await createAppFor('file-service', ctx);
     const { adapters, links, limits } = ctx;
-    await app.register(filesPlugin({ tickets: new TicketCommandHandler(adapters.eventStore), blobs: adapters.blobs, links, limits, adminGuard: ctx.adminGuard(), userAuth: ctx.userAuth }));
+    await app.register(
+      filesPlugin({
+        tickets: new TicketCommandHandler(adapters.eventStore),
+        blobs: adapters.blobs,
+        links,
+        limits,
+        adminGuard: ctx.adminGuard(),
+        userAuth: ctx.userAuth,
+      }),
+    );
     return { app };
   },
 });

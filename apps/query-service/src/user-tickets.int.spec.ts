@@ -39,14 +39,31 @@ describe('query-service: the user ticket reads', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('lists the user\'s ticket and shows the conversation; nothing without a token', async () => {
+  it("lists the user's ticket and shows the conversation; nothing without a token", async () => {
     const auth = { authorization: `Bearer ${await mintUserToken({ secret: SECRET, sub: USER })}` };
-    const fields = { uuid: USER, udid: 'D-1', subject: 'Crash', message: 'On start', email: 'a@example.com', name: null, category: 'App Crash', phone: null, images: [] };
+    const fields = {
+      uuid: USER,
+      udid: 'D-1',
+      subject: 'Crash',
+      message: 'On start',
+      email: 'a@example.com',
+      name: null,
+      category: 'App Crash',
+      phone: null,
+      images: [],
+    };
     const ticket = await tickets.requestTicket(fields, { now: Date.now(), newTicketId: () => crypto.randomUUID() });
-    await tickets.handle(ticket.recordId, { type: 'ReplyToTicket', data: { recordId: ticket.recordId, replyId: 'rep-1', uuid: USER, body: 'Still crashing', images: [], now: Date.now() } });
+    await tickets.handle(ticket.recordId, {
+      type: 'ReplyToTicket',
+      data: { recordId: ticket.recordId, replyId: 'rep-1', uuid: USER, body: 'Still crashing', images: [], now: Date.now() },
+    });
 
     await expect
-      .poll(async () => (await query.app.inject({ method: 'GET', url: '/api/user/tickets', headers: auth })).json().data?.items?.map((i: { ticketId: string }) => i.ticketId), { timeout: 5000 })
+      .poll(
+        async () =>
+          (await query.app.inject({ method: 'GET', url: '/api/user/tickets', headers: auth })).json().data?.items?.map((i: { ticketId: string }) => i.ticketId),
+        { timeout: 5000 },
+      )
       .toEqual([ticket.ticketId]);
     const detail = await query.app.inject({ method: 'GET', url: `/api/user/tickets/${ticket.ticketId}`, headers: auth });
     expect(detail.json().data.conversation).toMatchObject([{ id: 'rep-1', author: 'USER', body: 'Still crashing', delivered: false }]);

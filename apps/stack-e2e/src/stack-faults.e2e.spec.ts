@@ -17,8 +17,10 @@ if (skipReason) console.warn(skipReason);
 
 // The broker restart test restarts the broker that infra/local/start.sh runs, and only that one.
 // Likewise the PostgreSQL restart test: only the cluster start.sh runs (FerretDB's storage and the event store's).
-const localPostgres = existsSync(resolve(repoRoot, '.infra-data/run/ferretdb.pid')) && /^postgres:\/\/postgres@127\.0\.0\.1:54329\//.test(infraEnv.POSTGRES_TEST_URL ?? '');
-const postgresSkip = skipReason ?? (localPostgres ? undefined : 'PostgreSQL restart skipped: POSTGRES_TEST_URL is not the infra/local cluster on 127.0.0.1:54329');
+const localPostgres =
+  existsSync(resolve(repoRoot, '.infra-data/run/ferretdb.pid')) && /^postgres:\/\/postgres@127\.0\.0\.1:54329\//.test(infraEnv.POSTGRES_TEST_URL ?? '');
+const postgresSkip =
+  skipReason ?? (localPostgres ? undefined : 'PostgreSQL restart skipped: POSTGRES_TEST_URL is not the infra/local cluster on 127.0.0.1:54329');
 if (!skipReason && postgresSkip) console.warn(postgresSkip);
 
 const localBroker = existsSync(resolve(repoRoot, '.infra-data/run/kafka.pid')) && infraEnv.KAFKA_BROKERS === '127.0.0.1:9092';
@@ -33,7 +35,14 @@ type Stream = { acked: string[]; errors: number; failures: Failure[]; slowestMs:
  * requests so the stream lasts long enough for a fault to land in its middle;
  * `onAcked(n)` lets the test inject the fault at a given count.
  */
-function createStream(client: ReturnType<typeof apiClient>, uuid: string, total: number, concurrency: number, pauseMs: number, onAcked: (n: number) => Promise<void>): Stream {
+function createStream(
+  client: ReturnType<typeof apiClient>,
+  uuid: string,
+  total: number,
+  concurrency: number,
+  pauseMs: number,
+  onAcked: (n: number) => Promise<void>,
+): Stream {
   const stream: Stream = { acked: [], errors: 0, failures: [], slowestMs: 0, done: Promise.resolve() };
   let next = 0;
   const worker = async () => {
@@ -94,10 +103,11 @@ describe.skipIf(Boolean(skipReason))('stack mode faults', () => {
     let restarted: Promise<void> | undefined;
     const stream = createStream(client, uuid, 150, 4, 100, async (n) => {
       if (n === 40) killed = Promise.all([stack.kill('query-service', 'SIGKILL'), stack.kill('relay', 'SIGKILL')]).then(() => undefined);
-      if (n === 100) restarted = (async () => {
-        await killed;
-        await stack.start(['relay', 'query-service']);
-      })();
+      if (n === 100)
+        restarted = (async () => {
+          await killed;
+          await stack.start(['relay', 'query-service']);
+        })();
     });
     await stream.done;
     await restarted;
@@ -122,33 +132,37 @@ describe.skipIf(Boolean(skipReason))('stack mode faults', () => {
     await expectExactlyOnce(client, uuid, stream.acked);
   });
 
-  it.skipIf(Boolean(postgresSkip))('PostgreSQL down mid-stream: 503 with Retry-After meanwhile, then everything resumes by itself and loses and duplicates nothing', async () => {
-    stackRun = await startStackRun();
-    const client = apiClient(stackRun.stack.baseUrl, stackRun.adminToken);
-    const uuid = `fault-postgres-${stackRun.run}`;
-    let restart: Promise<{ stderr: string }> | undefined;
-    // ~20 requests/s for ~15 s; PostgreSQL (and with it FerretDB's storage) goes down ~2 s in, for ~3 s plus its stop and start.
-    const stream = createStream(client, uuid, 300, 4, 200, async (n) => {
-      if (n === 40) restart = run('bash', ['infra/local/restart.sh', 'postgres'], { cwd: repoRoot, env: { ...process.env, PG_DOWN_SECONDS: '3' } });
-    });
-    await stream.done;
-    const { stderr } = await restart!;
-    expect(stderr).toMatch(/postgresql: healthy/);
-    expect(stderr).toMatch(/ferretdb: healthy/);
+  it.skipIf(Boolean(postgresSkip))(
+    'PostgreSQL down mid-stream: 503 with Retry-After meanwhile, then everything resumes by itself and loses and duplicates nothing',
+    async () => {
+      stackRun = await startStackRun();
+      const client = apiClient(stackRun.stack.baseUrl, stackRun.adminToken);
+      const uuid = `fault-postgres-${stackRun.run}`;
+      let restart: Promise<{ stderr: string }> | undefined;
+      // ~20 requests/s for ~15 s; PostgreSQL (and with it FerretDB's storage) goes down ~2 s in, for ~3 s plus its stop and start.
+      const stream = createStream(client, uuid, 300, 4, 200, async (n) => {
+        if (n === 40) restart = run('bash', ['infra/local/restart.sh', 'postgres'], { cwd: repoRoot, env: { ...process.env, PG_DOWN_SECONDS: '3' } });
+      });
+      await stream.done;
+      const { stderr } = await restart!;
+      expect(stderr).toMatch(/postgresql: healthy/);
+      expect(stderr).toMatch(/ferretdb: healthy/);
 
-    // The outage was seen, and answered as the contract says: 503 in the envelope, with Retry-After, in bounded time.
-    expect(stream.failures.length).toBeGreaterThan(0);
-    for (const failure of stream.failures) {
-      expect(failure).toMatchObject({ status: 503, envelope: { data: null, error: true, detail: { code: 'EVENT_STORE.UNAVAILABLE' } } });
-      expect(Number(failure.retryAfter)).toBeGreaterThanOrEqual(1);
-    }
-    // The connect timeout (5 s) plus the statement timeout (10 s) bound any one request.
-    expect(stream.slowestMs).toBeLessThan(16_000);
-    // After the outage intake works again by itself: the stream's last creates were acknowledged.
-    expect(stream.acked.length).toBeGreaterThan(40);
-    const after = await client.create({ uuid, udid: 'FAULT-after', subject: 'after', message: 'm', email: 'after@example.com', category: 'fault' });
-    expect(after.status).toBe(200);
-    // The relay and query-service resume by themselves: nothing is restarted here.
-    await expectExactlyOnce(client, uuid, [...stream.acked, after.data!.ticketId], stream.failures.length);
-  }, 180_000); // the outage and FerretDB's recovery come on top of the stream and the wait for search
+      // The outage was seen, and answered as the contract says: 503 in the envelope, with Retry-After, in bounded time.
+      expect(stream.failures.length).toBeGreaterThan(0);
+      for (const failure of stream.failures) {
+        expect(failure).toMatchObject({ status: 503, envelope: { data: null, error: true, detail: { code: 'EVENT_STORE.UNAVAILABLE' } } });
+        expect(Number(failure.retryAfter)).toBeGreaterThanOrEqual(1);
+      }
+      // The connect timeout (5 s) plus the statement timeout (10 s) bound any one request.
+      expect(stream.slowestMs).toBeLessThan(16_000);
+      // After the outage intake works again by itself: the stream's last creates were acknowledged.
+      expect(stream.acked.length).toBeGreaterThan(40);
+      const after = await client.create({ uuid, udid: 'FAULT-after', subject: 'after', message: 'm', email: 'after@example.com', category: 'fault' });
+      expect(after.status).toBe(200);
+      // The relay and query-service resume by themselves: nothing is restarted here.
+      await expectExactlyOnce(client, uuid, [...stream.acked, after.data!.ticketId], stream.failures.length);
+    },
+    180_000,
+  ); // the outage and FerretDB's recovery come on top of the stream and the wait for search
 });

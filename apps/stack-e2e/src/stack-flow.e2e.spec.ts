@@ -50,7 +50,13 @@ describe.skipIf(Boolean(skipReason))('stack mode: the contract flow across proce
     expect((await client.upload(`/user/help/file/upload/${id}/LOG`, log, 'app.log', 'text/plain')).status).toBe(200);
     expect((await client.upload(`/user/help/file/upload/${id}/FEEDBACK_PHOTO`, JPEG, 'p.jpg', 'image/jpeg')).status).toBe(200);
 
-    const filters: Record<string, string>[] = [{ uuid: body.uuid }, { udid: body.udid, uuid: body.uuid }, { email: body.email }, { phone: '+49301234567', uuid: body.uuid }, { ticketId }];
+    const filters: Record<string, string>[] = [
+      { uuid: body.uuid },
+      { udid: body.udid, uuid: body.uuid },
+      { email: body.email },
+      { phone: '+49301234567', uuid: body.uuid },
+      { ticketId },
+    ];
     for (const filter of filters) {
       await expect.poll(async () => (await client.searchAll(filter)).map((r) => r.id), { ...acrossStack, message: JSON.stringify(filter) }).toEqual([id]);
     }
@@ -101,7 +107,9 @@ describe.skipIf(Boolean(skipReason))('stack mode: the contract flow across proce
     try {
       // query-service's projection (zendesk-sync joins its group only once Zendesk is configured, which it is not here).
       const { groups } = await admin.describeGroups([`e2e-${run.run}.query-service`]);
-      expect(groups.map((g) => ({ group: g.groupId, state: g.state, members: g.members.length }))).toEqual([{ group: `e2e-${run.run}.query-service`, state: 'Stable', members: 1 }]);
+      expect(groups.map((g) => ({ group: g.groupId, state: g.state, members: g.members.length }))).toEqual([
+        { group: `e2e-${run.run}.query-service`, state: 'Stable', members: 1 },
+      ]);
     } finally {
       await admin.disconnect();
     }

@@ -28,8 +28,14 @@ const obs = parseConfig(
 );
 const missing = (keys: (keyof typeof obs)[]) => keys.filter((k) => !obs[k]);
 const why = (keys: (keyof typeof obs)[]) => `${missing(keys).join(', ')} not set (run \`eval "$(infra/local/observability.sh start)"\` first)`;
-const stackSkip = skipReason ?? (missing(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR']).length ? `observability e2e skipped: ${why(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'])}` : undefined);
-const jaegerSkip = missing(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']).length ? `Jaeger trace e2e skipped: ${why(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'])}` : undefined;
+const stackSkip =
+  skipReason ??
+  (missing(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR']).length
+    ? `observability e2e skipped: ${why(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'])}`
+    : undefined);
+const jaegerSkip = missing(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']).length
+  ? `Jaeger trace e2e skipped: ${why(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'])}`
+  : undefined;
 if (stackSkip) console.warn(stackSkip);
 else if (jaegerSkip) console.warn(jaegerSkip);
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
@@ -74,7 +80,10 @@ describe.skipIf(Boolean(stackSkip))('stack mode with Prometheus and Jaeger', () 
       ZENDESK_OAUTH_TOKEN: 'oauth-test-token',
       ...(obs.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: obs.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     });
-    const targets = STACK_SERVICES.filter((s) => s !== 'gateway').map((app) => ({ targets: [`127.0.0.1:${run.stack.port(app)}`], labels: { app, run: run.run } }));
+    const targets = STACK_SERVICES.filter((s) => s !== 'gateway').map((app) => ({
+      targets: [`127.0.0.1:${run.stack.port(app)}`],
+      labels: { app, run: run.run },
+    }));
     targetsFile = join(obs.PROMETHEUS_TARGETS_DIR!, `e2e-${run.run}.json`);
     writeFileSync(targetsFile, JSON.stringify(targets));
   }, 180_000);
@@ -87,14 +96,31 @@ describe.skipIf(Boolean(stackSkip))('stack mode with Prometheus and Jaeger', () 
   it('after creates, Prometheus has every service up, with lag, backlog and relay series', async () => {
     const client = apiClient(run.stack.baseUrl, run.adminToken);
     for (let i = 0; i < 3; i++) {
-      const created = await client.create({ uuid: `obs-${run.run}`, udid: 'OBS', subject: `observability ${i}`, message: 'm', email: `obs-${i}@example.com`, category: 'obs' });
+      const created = await client.create({
+        uuid: `obs-${run.run}`,
+        udid: 'OBS',
+        subject: `observability ${i}`,
+        message: 'm',
+        email: `obs-${i}@example.com`,
+        category: 'obs',
+      });
       expect(created.status).toBe(200);
     }
     const sel = `run="${run.run}"`;
-    await vi.waitFor(async () => expect((await query(`up{${sel}} == 1`)).map((s) => s.metric.app).sort()).toEqual(['file-service', 'intake-api', 'query-service', 'relay', 'zendesk-sync']), {
-      timeout: 30_000,
-      interval: 1_000,
-    });
+    await vi.waitFor(
+      async () =>
+        expect((await query(`up{${sel}} == 1`)).map((s) => s.metric.app).sort()).toEqual([
+          'file-service',
+          'intake-api',
+          'query-service',
+          'relay',
+          'zendesk-sync',
+        ]),
+      {
+        timeout: 30_000,
+        interval: 1_000,
+      },
+    );
     await vi.waitFor(
       async () => {
         // Lag per group and partition, from each consumer (3 partitions in this run).
@@ -115,7 +141,7 @@ describe.skipIf(Boolean(stackSkip))('stack mode with Prometheus and Jaeger', () 
     );
   });
 
-  it("every query of the Grafana dashboard is valid PromQL to this Prometheus", async () => {
+  it('every query of the Grafana dashboard is valid PromQL to this Prometheus', async () => {
     const dashboard = JSON.parse(readFileSync(join(observabilityDir, 'grafana-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
     const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
     expect(exprs.length).toBeGreaterThan(20);

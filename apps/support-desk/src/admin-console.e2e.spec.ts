@@ -20,12 +20,25 @@ if (skipReason) console.warn(skipReason);
 
 // The network is closed: without these Chromium keeps trying to reach Google's services.
 // (playwright gives every launch a fresh temporary --user-data-dir itself.)
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const ui = { timeout: 10_000 };
 const settle = { timeout: 20_000, interval: 50 };
 
-type TicketRecord = { id: string; ticketId: string; ticketInfo: { subject: string; supportTicketId: string | null; images: string[] }; sync: { status: string; reason: string | null } };
+type TicketRecord = {
+  id: string;
+  ticketId: string;
+  ticketInfo: { subject: string; supportTicketId: string | null; images: string[] };
+  sync: { status: string; reason: string | null };
+};
 
 describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () => {
   let zendesk: FakeZendesk;
@@ -69,7 +82,8 @@ describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () =>
     expect(res.status, await res.clone().text()).toBe(200);
     return ((await res.json()) as { data: TicketRecord }).data;
   };
-  const recordOf = async (ticketId: string): Promise<TicketRecord> => ((await (await api(`/admin/tickets/${ticketId}`, admin())).json()) as { data: TicketRecord }).data;
+  const recordOf = async (ticketId: string): Promise<TicketRecord> =>
+    ((await (await api(`/admin/tickets/${ticketId}`, admin())).json()) as { data: TicketRecord }).data;
   const syncStatusOf = async (ticketId: string) => (await recordOf(ticketId)).sync.status;
 
   beforeAll(async () => {
@@ -90,21 +104,48 @@ describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () =>
     await upload(`/user/help/file/upload/${mainRecord.id}/LOG`, logBytes, 'device.log', 'text/plain');
     await upload(`/user/help/file/upload/${mainRecord.id}/FEEDBACK_PHOTO`, photo, 'photo.png', 'image/png');
     for (const [i, who] of ['grace', 'alan', 'edsger'].entries()) {
-      await create({ ...seedCreateBody, uuid: `user-${who}`, email: `${who}@example.com`, subject: `Billing question ${i + 1}`, message: 'Charged twice this month.', category: 'billing', images: [] });
+      await create({
+        ...seedCreateBody,
+        uuid: `user-${who}`,
+        email: `${who}@example.com`,
+        subject: `Billing question ${i + 1}`,
+        message: 'Charged twice this month.',
+        category: 'billing',
+        images: [],
+      });
     }
     for (let i = 1; i <= 21; i++) {
-      await create({ ...seedCreateBody, uuid: 'user-bulk', email: 'bulk@example.com', subject: `Bulk ticket ${i}`, message: 'Generated for paging.', category: 'bulk', images: [] });
+      await create({
+        ...seedCreateBody,
+        uuid: 'user-bulk',
+        email: 'bulk@example.com',
+        subject: `Bulk ticket ${i}`,
+        message: 'Generated for paging.',
+        category: 'bulk',
+        images: [],
+      });
     }
     // Everything synced first, so the fault below hits only the ticket meant to fail.
     await vi.waitFor(async () => {
-      const res = await api('/admin/fetch/customer/support?pageSize=100', admin({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+      const res = await api(
+        '/admin/fetch/customer/support?pageSize=100',
+        admin({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      );
       const records = ((await res.json()) as { data: TicketRecord[] }).data;
       expect(records).toHaveLength(25);
       expect(records.filter((r) => r.sync.status !== 'SYNCED')).toEqual([]);
     }, settle);
     mainRecord = await recordOf(mainRecord.ticketId);
     zendesk.inject('create', { kind: 'status', status: 503 });
-    failing = await create({ ...seedCreateBody, uuid: 'user-grace', email: 'grace.hopper@example.com', subject: 'Cannot sign in with my email', message: 'The code never arrives.', category: 'login', images: [] });
+    failing = await create({
+      ...seedCreateBody,
+      uuid: 'user-grace',
+      email: 'grace.hopper@example.com',
+      subject: 'Cannot sign in with my email',
+      message: 'The code never arrives.',
+      category: 'login',
+      images: [],
+    });
     await vi.waitFor(async () => expect(await syncStatusOf(failing.ticketId)).toBe('FAILED'), settle);
     newest = failing;
 
@@ -141,7 +182,11 @@ describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () =>
   const field = (label: string) => page.getByLabel(label, { exact: true });
   const button = (name: string | RegExp) => page.getByRole('button', typeof name === 'string' ? { name, exact: true } : { name });
   const heading1 = () => page.getByRole('heading', { level: 1 });
-  const resultRows = () => page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell') });
+  const resultRows = () =>
+    page
+      .getByRole('table')
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell') });
   async function signIn(p: Page = page): Promise<void> {
     await p.getByLabel('Admin token', { exact: true }).fill(ADMIN_TOKEN);
     await p.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -227,7 +272,18 @@ describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () =>
     expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
 
     const details = page.locator('main');
-    for (const text of [main.email, main.phone, main.name, main.category, main.uuid, main.udid, mainRecord.id, mainRecord.ticketId, 'Attach a photo from the gallery', 'CREATED']) {
+    for (const text of [
+      main.email,
+      main.phone,
+      main.name,
+      main.category,
+      main.uuid,
+      main.udid,
+      mainRecord.id,
+      mainRecord.ticketId,
+      'Attach a photo from the gallery',
+      'CREATED',
+    ]) {
       await containsText(details, text);
     }
     await containsText(page.getByRole('region', { name: 'Zendesk' }), 'SYNCED');
@@ -289,7 +345,9 @@ describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () =>
 
       await page.goto(`${base}/admin/tickets/${mainRecord.ticketId}`);
       await shows(page.getByRole('list', { name: /events, oldest first/ }));
-      await expect.poll(() => page.getByRole('img', { name: 'Feedback photo' }).evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), ui).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByRole('img', { name: 'Feedback photo' }).evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), ui)
+        .toBeGreaterThan(0);
       await page.screenshot({ path: join(shots, `ticket-${width}.png`), fullPage: true });
       await page.screenshot({ path: join(shots, `ticket-${width}-top.png`) });
       await page.getByRole('region', { name: 'Files' }).screenshot({ path: join(shots, `ticket-${width}-files.png`) });
@@ -370,7 +428,10 @@ describe.skipIf(Boolean(skipReason))('admin console in headless Chromium', () =>
     await hasCount(button('Retry sync'), 0);
     const synced = await recordOf(failing.ticketId);
     await hasAttribute(page.getByRole('link', { name: 'Open in Zendesk' }), 'href', `${zendesk.url}/agent/tickets/${synced.ticketInfo.supportTicketId}`);
-    const types = await page.getByRole('list', { name: /events, oldest first/ }).locator('.event-type').allTextContents();
+    const types = await page
+      .getByRole('list', { name: /events, oldest first/ })
+      .locator('.event-type')
+      .allTextContents();
     expect(types.slice(-2)).toEqual(['TicketSyncFailed', 'TicketSynced']);
     expect(zendesk.ticketsWithExternalId(failing.ticketId)).toHaveLength(1);
   });

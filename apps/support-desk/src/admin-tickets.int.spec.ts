@@ -21,7 +21,11 @@ describe('admin ticket routes', () => {
       ...multipart({ content: Buffer.from('line 1\nline 2\n'), name: 'device.log', type: 'text/plain' }),
     });
     expect(log.statusCode, log.body).toBe(200);
-    const photo = await desk.app.inject({ method: 'POST', url: `/api/user/help/file/upload/${created.id}/FEEDBACK_PHOTO`, ...multipart({ content: images.png, name: 'photo.png', type: 'image/png' }) });
+    const photo = await desk.app.inject({
+      method: 'POST',
+      url: `/api/user/help/file/upload/${created.id}/FEEDBACK_PHOTO`,
+      ...multipart({ content: images.png, name: 'photo.png', type: 'image/png' }),
+    });
     expect(photo.statusCode, photo.body).toBe(200);
   });
   afterAll(() => desk.close());
@@ -42,7 +46,12 @@ describe('admin ticket routes', () => {
     expect(record.logPath).toContain(`/api/aws/download/support/file/${created.ticketId}/LOG`);
     expect(record.feedbackPhoto).toContain(`/api/aws/download/support/file/${created.ticketId}/FEEDBACK_PHOTO`);
     const found = await vi.waitFor(async () => {
-      const search = await desk.app.inject({ method: 'POST', url: '/api/admin/fetch/customer/support', payload: { ticketId: created.ticketId }, headers: admin });
+      const search = await desk.app.inject({
+        method: 'POST',
+        url: '/api/admin/fetch/customer/support',
+        payload: { ticketId: created.ticketId },
+        headers: admin,
+      });
       const [first] = search.json().data;
       expect(first?.feedbackPhoto).toBeTruthy();
       return first;
@@ -64,7 +73,13 @@ describe('admin ticket routes', () => {
     for (const event of events) expect(() => ticketHistoryEventSchema.parse(event)).not.toThrow();
     expect(events.map((e) => e.type)).toEqual(['TicketRequested', 'SupportFileUploaded', 'SupportFileUploaded']);
     expect(events.map((e) => e.revision)).toEqual([0, 1, 2]);
-    expect(events[0]!.data).toMatchObject({ recordId: created.id, ticketId: created.ticketId, email: seedCreateBody.email, phone: seedCreateBody.phone, images: [image] });
+    expect(events[0]!.data).toMatchObject({
+      recordId: created.id,
+      ticketId: created.ticketId,
+      email: seedCreateBody.email,
+      phone: seedCreateBody.phone,
+      images: [image],
+    });
     expect(events[1]!.data).toMatchObject({ fileType: 'LOG', fileName: 'device.log', size: 14 });
     expect(events[2]!.data).toMatchObject({ fileType: 'FEEDBACK_PHOTO', fileName: 'photo.png', contentType: 'image/png' });
     expect(events[0]!.recordedAt).toBeLessThanOrEqual(events[2]!.recordedAt);
@@ -81,13 +96,16 @@ describe('admin ticket routes', () => {
     expect(malformed.json()).toMatchObject({ error: true, data: null, detail: { code: 'REQUEST.VALIDATION' } });
   });
 
-  it.each([`/api/admin/tickets/{id}`, `/api/admin/tickets/{id}/events`, '/api/admin/console-config'])('%s needs the admin token: 401 without, 403 wrong', async (path) => {
-    const url = path.replace('{id}', created.ticketId);
-    expect((await get(url, {})).statusCode).toBe(401);
-    const wrong = await get(url, { authorization: 'Bearer not-the-token' });
-    expect(wrong.statusCode).toBe(403);
-    expect(wrong.json().detail.code).toBe('AUTH.FORBIDDEN');
-  });
+  it.each([`/api/admin/tickets/{id}`, `/api/admin/tickets/{id}/events`, '/api/admin/console-config'])(
+    '%s needs the admin token: 401 without, 403 wrong',
+    async (path) => {
+      const url = path.replace('{id}', created.ticketId);
+      expect((await get(url, {})).statusCode).toBe(401);
+      const wrong = await get(url, { authorization: 'Bearer not-the-token' });
+      expect(wrong.statusCode).toBe(403);
+      expect(wrong.json().detail.code).toBe('AUTH.FORBIDDEN');
+    },
+  );
 
   it('tells the console no Zendesk account is configured', async () => {
     const res = await get('/api/admin/console-config');

@@ -53,17 +53,29 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
   await app.register(adminConsolePlugin());
   const metrics = ctx.metrics && zendeskMetrics(ctx.metrics);
   metrics?.watchBacklog(adapters.readModel);
-  const syncer = zendesk ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings: zendesk, log: app.log, instruments: metrics?.instruments }) : undefined;
+  const syncer = zendesk
+    ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings: zendesk, log: app.log, instruments: metrics?.instruments })
+    : undefined;
   if (syncer) metrics?.watchLimiter(() => syncer.limiterQueueLength);
   const notifySettings = userNotifySettings(config);
   const notifier = notifySettings ? new UserNotifier(notifySettings, app.log) : undefined;
   await app.register(
-    zendeskSyncPlugin({ tickets, readModel: adapters.readModel, syncer, links, adminGuard, webhook: zendeskWebhookSettings(config), onAgentReply: agentReplyNotifier(notifier) }),
+    zendeskSyncPlugin({
+      tickets,
+      readModel: adapters.readModel,
+      syncer,
+      links,
+      adminGuard,
+      webhook: zendeskWebhookSettings(config),
+      onAgentReply: agentReplyNotifier(notifier),
+    }),
   );
   // The in-process bus's publish waits for every group: a slow Zendesk must not hold up search.
   // So zendesk-sync gets its own bus and relay, under its own checkpoint, which stays put while sync is off.
   const ownZendeskBus = adapters.localFeed
-    ? new InProcessEventBus({ onDeadLetter: (dl) => app.log.error({ group: dl.group, eventId: dl.message.event.id, error: dl.error }, 'message dead-lettered') })
+    ? new InProcessEventBus({
+        onDeadLetter: (dl) => app.log.error({ group: dl.group, eventId: dl.message.event.id, error: dl.error }, 'message dead-lettered'),
+      })
     : undefined;
   const zendeskBus = ownZendeskBus ? (ctx.metrics ? instrumentBus(ownZendeskBus, ctx.metrics, { inProcessLag: true }) : ownZendeskBus) : adapters.bus;
   const zendeskRelay = syncer && adapters.localFeed ? relayFor('relay-zendesk-sync', adapters, zendeskBus, app) : undefined;

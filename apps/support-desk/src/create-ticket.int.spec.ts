@@ -27,7 +27,15 @@ describe('POST /api/user/log/message', () => {
       category: 'cat1',
       logPath: null,
       feedbackPhoto: null,
-      ticketInfo: { id: d.ticketId, supportTicketId: null, subject: seedCreateBody.subject, message: seedCreateBody.message, ticketStatus: 'CREATED', userId: seedCreateBody.uuid, images: [image] },
+      ticketInfo: {
+        id: d.ticketId,
+        supportTicketId: null,
+        subject: seedCreateBody.subject,
+        message: seedCreateBody.message,
+        ticketStatus: 'CREATED',
+        userId: seedCreateBody.uuid,
+        images: [image],
+      },
     });
     expect(typeof d.creationDate).toBe('number');
     const events = await desk.adapters.eventStore.readStream(ticketStreamId(d.id));
@@ -60,7 +68,11 @@ describe('POST /api/user/log/message', () => {
       ['an invalid phone', { ...seedCreateBody, phone: 'call me' }, /body\.phone: must be a phone number/],
       ['images that is not an array', { ...seedCreateBody, images: 'a.jpeg' }, /body\.images/],
       ['an image name we never generate', { ...seedCreateBody, images: ['../../etc/passwd'] }, /body\.images\.0/],
-      ['too many images', { ...seedCreateBody, images: Array.from({ length: 11 }, (_, i) => `00000000-0000-4000-8000-00000000000${i % 10}.png`) }, /at most 10 images/],
+      [
+        'too many images',
+        { ...seedCreateBody, images: Array.from({ length: 11 }, (_, i) => `00000000-0000-4000-8000-00000000000${i % 10}.png`) },
+        /at most 10 images/,
+      ],
       ['an overlong subject', { ...seedCreateBody, subject: 'x'.repeat(256) }, /body\.subject: must be at most 255/],
       ['control characters', { ...seedCreateBody, name: 'a\u0000b' }, /body\.name: must not contain control characters/],
       ['an array body', [seedCreateBody], /expected object/],
@@ -68,7 +80,12 @@ describe('POST /api/user/log/message', () => {
       ['a null body', null, /expected object/],
     ];
     it.each(cases)('%s', async (_label, payload, message) => {
-      const res = await desk.app.inject({ method: 'POST', url: '/api/user/log/message', payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+      const res = await desk.app.inject({
+        method: 'POST',
+        url: '/api/user/log/message',
+        payload: JSON.stringify(payload),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body).toMatchObject({ data: null, error: true, detail: { code: 'REQUEST.VALIDATION' } });
@@ -76,7 +93,8 @@ describe('POST /api/user/log/message', () => {
     });
 
     it('malformed JSON, an empty body, a __proto__ key', async () => {
-      const send = (payload: string) => desk.app.inject({ method: 'POST', url: '/api/user/log/message', payload, headers: { 'content-type': 'application/json' } });
+      const send = (payload: string) =>
+        desk.app.inject({ method: 'POST', url: '/api/user/log/message', payload, headers: { 'content-type': 'application/json' } });
       expect((await send('{"uuid": ')).json()).toMatchObject({ error: true, detail: { code: 'REQUEST.MALFORMED_JSON' } });
       expect((await send('')).json()).toMatchObject({ error: true, detail: { code: 'REQUEST.EMPTY_BODY' } });
       const proto = await send('{"__proto__": {"admin": true}}');

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, CONTROL_CHARS, PRINTABLE_TEXT_PATTERN, openApiPath } from '@support-desk/contracts';
 import { startTestDesk, type TestDesk } from './testing/test-desk';
 
-type Op = { operationId?: string; responses: Record<string, { content?: Record<string, unknown>; links?: Record<string, { operationId: string }>; headers?: Record<string, unknown> }>; requestBody?: { required?: boolean; content: Record<string, { schema: { required?: string[] } }> } };
+type Op = {
+  operationId?: string;
+  responses: Record<string, { content?: Record<string, unknown>; links?: Record<string, { operationId: string }>; headers?: Record<string, unknown> }>;
+  requestBody?: { required?: boolean; content: Record<string, { schema: { required?: string[] } }> };
+};
 
 /** The served document states what the server does (issue 11); schemathesis checks it against the server in CI. */
 describe('the OpenAPI document', () => {
@@ -38,7 +42,15 @@ describe('the OpenAPI document', () => {
 
   it('states the text rule the validation enforces as a pattern', () => {
     const pattern = new RegExp(PRINTABLE_TEXT_PATTERN);
-    for (const [value, accepted] of [['hello', true], ['  x ', true], ['   ', false], ['', false], ['a\u0000b', false], ['tab\tok', true], ['\uFEFF', false]] as const) {
+    for (const [value, accepted] of [
+      ['hello', true],
+      ['  x ', true],
+      ['   ', false],
+      ['', false],
+      ['a\u0000b', false],
+      ['tab\tok', true],
+      ['\uFEFF', false],
+    ] as const) {
       expect(pattern.test(value), JSON.stringify(value)).toBe(accepted);
       expect(value.trim() !== '' && !CONTROL_CHARS.test(value), JSON.stringify(value)).toBe(accepted);
     }

@@ -25,9 +25,12 @@ describe('npm start: the whole API on embedded defaults', () => {
     return api(path, { method: 'POST', body: form });
   };
   const search = async (filter: Record<string, string>) => {
-    const res = await api('/admin/fetch/customer/support', asAdmin({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(filter) }));
+    const res = await api(
+      '/admin/fetch/customer/support',
+      asAdmin({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(filter) }),
+    );
     expect(res.status).toBe(200);
-    return (((await res.json()) as { data: { id: string }[] }).data).map((r) => r.id);
+    return ((await res.json()) as { data: { id: string }[] }).data.map((r) => r.id);
   };
   const download = async (fileType: string) => {
     const res = await api(`/aws/download/support/file/${record.ticketId}/${fileType}`, asAdmin());
@@ -50,7 +53,11 @@ describe('npm start: the whole API on embedded defaults', () => {
     expect(image.status).toBe(200);
     const imageName = ((await image.json()) as { data: string }).data;
 
-    const created = await api('/user/log/message', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...seedCreateBody, images: [imageName] }) });
+    const created = await api('/user/log/message', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...seedCreateBody, images: [imageName] }),
+    });
     expect(created.status).toBe(200);
     record = ((await created.json()) as { data: typeof record }).data;
 
@@ -91,7 +98,11 @@ describe('npm start: the whole API on embedded defaults', () => {
     const detail = await api(`/admin/tickets/${record.ticketId}`, asAdmin());
     expect(((await detail.json()) as { data: { id: string } }).data.id).toBe(record.id);
     const events = await api(`/admin/tickets/${record.ticketId}/events`, asAdmin());
-    expect(((await events.json()) as { data: { type: string }[] }).data.map((e) => e.type)).toEqual(['TicketRequested', 'SupportFileUploaded', 'SupportFileUploaded']);
+    expect(((await events.json()) as { data: { type: string }[] }).data.map((e) => e.type)).toEqual([
+      'TicketRequested',
+      'SupportFileUploaded',
+      'SupportFileUploaded',
+    ]);
   });
 
   async function expectFindable() {
@@ -101,7 +112,14 @@ describe('npm start: the whole API on embedded defaults', () => {
       { email: seedCreateBody.email },
       { phone: seedCreateBody.phone },
       { ticketId: record.ticketId },
-      { uuid: seedCreateBody.uuid, udid: seedCreateBody.udid, email: seedCreateBody.email, phone: seedCreateBody.phone, ticketId: record.ticketId, zendeskTicketId: '' },
+      {
+        uuid: seedCreateBody.uuid,
+        udid: seedCreateBody.udid,
+        email: seedCreateBody.email,
+        phone: seedCreateBody.phone,
+        ticketId: record.ticketId,
+        zendeskTicketId: '',
+      },
     ];
     for (const filter of filters) {
       await expect.poll(() => search(filter), { timeout: 5_000, interval: 50, message: JSON.stringify(filter) }).toEqual([record.id]);

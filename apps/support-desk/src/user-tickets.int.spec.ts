@@ -36,7 +36,11 @@ describe('app users with USER_AUTH=jwt', () => {
       method: 'POST',
       url: '/api/zendesk/webhook/comments',
       payload: raw,
-      headers: { 'content-type': 'application/json', 'x-zendesk-webhook-signature-timestamp': timestamp, 'x-zendesk-webhook-signature': signZendeskWebhook(WEBHOOK_SECRET, timestamp, Buffer.from(raw)) },
+      headers: {
+        'content-type': 'application/json',
+        'x-zendesk-webhook-signature-timestamp': timestamp,
+        'x-zendesk-webhook-signature': signZendeskWebhook(WEBHOOK_SECRET, timestamp, Buffer.from(raw)),
+      },
     });
   };
 
@@ -49,7 +53,11 @@ describe('app users with USER_AUTH=jwt', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        pushes.push({ signature: String(req.headers['x-support-desk-signature']), timestamp: String(req.headers['x-support-desk-timestamp']), body: Buffer.concat(chunks).toString() });
+        pushes.push({
+          signature: String(req.headers['x-support-desk-signature']),
+          timestamp: String(req.headers['x-support-desk-timestamp']),
+          body: Buffer.concat(chunks).toString(),
+        });
         res.writeHead(204).end();
       });
     });
@@ -89,7 +97,11 @@ describe('app users with USER_AUTH=jwt', () => {
       const otherSecret = await mintUserToken({ secret: 'x'.repeat(40), sub: USER_A, issuer: ISSUER, audience: AUDIENCE });
       const routes = [
         { method: 'POST' as const, url: '/api/user/log/message', payload: { ...seedCreateBody, uuid: USER_A } },
-        { method: 'POST' as const, url: '/api/common/upload/file?bucketType=LOG_IMAGE', ...multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' }) },
+        {
+          method: 'POST' as const,
+          url: '/api/common/upload/file?bucketType=LOG_IMAGE',
+          ...multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' }),
+        },
         { method: 'GET' as const, url: '/api/user/tickets' },
         { method: 'GET' as const, url: `/api/user/tickets/${crypto.randomUUID()}` },
         { method: 'POST' as const, url: `/api/user/tickets/${crypto.randomUUID()}/comments`, payload: { body: 'hi' } },
@@ -123,7 +135,12 @@ describe('app users with USER_AUTH=jwt', () => {
     });
 
     it('refuses a create whose body uuid is not the token sub (403), accepts its own', async () => {
-      const other = await desk.app.inject({ method: 'POST', url: '/api/user/log/message', payload: { ...seedCreateBody, uuid: USER_B }, headers: await as(USER_A) });
+      const other = await desk.app.inject({
+        method: 'POST',
+        url: '/api/user/log/message',
+        payload: { ...seedCreateBody, uuid: USER_B },
+        headers: await as(USER_A),
+      });
       expect(other.statusCode).toBe(403);
       expect(other.json().detail.code).toBe('USER_AUTH.UUID_MISMATCH');
       const own = await create(USER_A);
@@ -164,7 +181,12 @@ describe('app users with USER_AUTH=jwt', () => {
       await create(USER_B);
       const pages: string[][] = [];
       let cursor: string | null = null;
-      await expect.poll(async () => (await desk.app.inject({ method: 'GET', url: '/api/user/tickets?limit=50', headers: await as(USER_A) })).json().data.items.length, catchUp).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(
+          async () => (await desk.app.inject({ method: 'GET', url: '/api/user/tickets?limit=50', headers: await as(USER_A) })).json().data.items.length,
+          catchUp,
+        )
+        .toBeGreaterThanOrEqual(2);
       do {
         const res = await desk.app.inject({ method: 'GET', url: `/api/user/tickets?limit=1${cursor ? `&cursor=${cursor}` : ''}`, headers: await as(USER_A) });
         expect(res.statusCode, res.body).toBe(200);
@@ -194,12 +216,27 @@ describe('app users with USER_AUTH=jwt', () => {
       await probe((id) => `/api/user/tickets/${id}`, 'GET');
       await probe((id) => `/api/user/tickets/${id}/comments`, 'POST', { payload: { body: 'not mine' } });
       const upload = multipart({ content: Buffer.from('log line\n'), name: 'a.log', type: 'text/plain' });
-      const theirs = await desk.app.inject({ method: 'POST', url: `/api/user/help/file/upload/${ticketA.id}/LOG`, headers: { ...b, ...upload.headers }, payload: upload.payload });
-      const none = await desk.app.inject({ method: 'POST', url: `/api/user/help/file/upload/${crypto.randomUUID()}/LOG`, headers: { ...b, ...upload.headers }, payload: upload.payload });
+      const theirs = await desk.app.inject({
+        method: 'POST',
+        url: `/api/user/help/file/upload/${ticketA.id}/LOG`,
+        headers: { ...b, ...upload.headers },
+        payload: upload.payload,
+      });
+      const none = await desk.app.inject({
+        method: 'POST',
+        url: `/api/user/help/file/upload/${crypto.randomUUID()}/LOG`,
+        headers: { ...b, ...upload.headers },
+        payload: upload.payload,
+      });
       expect(theirs.statusCode).toBe(404);
       expect(theirs.json().detail).toEqual(none.json().detail);
       // A's own upload goes through; the download stays an admin route (the app token is not one).
-      const own = await desk.app.inject({ method: 'POST', url: `/api/user/help/file/upload/${ticketA.id}/LOG`, headers: { ...(await as(USER_A)), ...upload.headers }, payload: upload.payload });
+      const own = await desk.app.inject({
+        method: 'POST',
+        url: `/api/user/help/file/upload/${ticketA.id}/LOG`,
+        headers: { ...(await as(USER_A)), ...upload.headers },
+        payload: upload.payload,
+      });
       expect(own.statusCode, own.body).toBe(200);
       const download = await desk.app.inject({ method: 'GET', url: `/api/aws/download/support/file/${ticketA.ticketId}/LOG`, headers: b });
       expect(download.statusCode).toBe(403);
@@ -209,7 +246,12 @@ describe('app users with USER_AUTH=jwt', () => {
       const a = await as(USER_A);
       const image = await uploadImage(desk.app).catch(() => undefined);
       expect(image).toBeUndefined(); // the image upload needs a token too
-      const named = await desk.app.inject({ method: 'POST', url: '/api/common/upload/file?bucketType=LOG_IMAGE', headers: { ...a, ...multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' }).headers }, payload: multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' }).payload });
+      const named = await desk.app.inject({
+        method: 'POST',
+        url: '/api/common/upload/file?bucketType=LOG_IMAGE',
+        headers: { ...a, ...multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' }).headers },
+        payload: multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' }).payload,
+      });
       expect(named.statusCode, named.body).toBe(200);
       const reply = await desk.app.inject({
         method: 'POST',
@@ -219,7 +261,12 @@ describe('app users with USER_AUTH=jwt', () => {
       });
       expect(reply.statusCode, reply.body).toBe(200);
       expect(reply.json().data).toMatchObject({ author: 'USER', body: 'Still crashing after the update', delivered: false });
-      const again = await desk.app.inject({ method: 'POST', url: `/api/user/tickets/${ticketA.ticketId}/comments`, headers: { ...a, 'idempotency-key': 'reply-1' }, payload: { body: 'Still crashing after the update', images: [named.json().data] } });
+      const again = await desk.app.inject({
+        method: 'POST',
+        url: `/api/user/tickets/${ticketA.ticketId}/comments`,
+        headers: { ...a, 'idempotency-key': 'reply-1' },
+        payload: { body: 'Still crashing after the update', images: [named.json().data] },
+      });
       expect(again.json().data.id).toBe(reply.json().data.id);
 
       const zTicket = zendesk.ticketsWithExternalId(ticketA.ticketId)[0]!;
@@ -231,7 +278,15 @@ describe('app users with USER_AUTH=jwt', () => {
       await expect.poll(async () => (await detail()).conversation[0]?.delivered, catchUp).toBe(true);
 
       const agentAt = '2026-12-01T10:00:00Z';
-      const agent = { ticket_id: String(zTicket.id), external_id: ticketA.ticketId, comment_id: '900001', author_role: 'agent', public: 'true', body: 'Please try version 5.13', created_at: agentAt };
+      const agent = {
+        ticket_id: String(zTicket.id),
+        external_id: ticketA.ticketId,
+        comment_id: '900001',
+        author_role: 'agent',
+        public: 'true',
+        body: 'Please try version 5.13',
+        created_at: agentAt,
+      };
       const first = await commentWebhook(agent);
       expect(first.statusCode, first.body).toBe(200);
       expect(first.json().data).toEqual({ applied: true, ticketId: ticketA.ticketId });
@@ -241,7 +296,14 @@ describe('app users with USER_AUTH=jwt', () => {
       // The push hook: one signed notification for the public agent reply, none for the repeat or the private note.
       await vi.waitFor(() => expect(pushes).toHaveLength(1), catchUp);
       const push = pushes[0]!;
-      expect(JSON.parse(push.body)).toEqual({ event: 'ticket.reply', ticketId: ticketA.ticketId, uuid: USER_A, udid: seedCreateBody.udid, commentId: '900001', createdAt: Date.parse(agentAt) });
+      expect(JSON.parse(push.body)).toEqual({
+        event: 'ticket.reply',
+        ticketId: ticketA.ticketId,
+        uuid: USER_A,
+        udid: seedCreateBody.udid,
+        commentId: '900001',
+        createdAt: Date.parse(agentAt),
+      });
       expect(push.signature).toBe(signUserNotification('push-secret-0123456789', push.timestamp, push.body));
 
       const seen = await detail();
@@ -252,7 +314,10 @@ describe('app users with USER_AUTH=jwt', () => {
       expect(seen.lastReplyAt).toBe(Date.parse(agentAt));
       expect(JSON.stringify(seen)).not.toContain('JIRA-1');
 
-      const history = (await desk.app.inject({ method: 'GET', url: `/api/admin/tickets/${ticketA.ticketId}/events`, headers: admin })).json().data as { type: string; data: { public?: boolean } }[];
+      const history = (await desk.app.inject({ method: 'GET', url: `/api/admin/tickets/${ticketA.ticketId}/events`, headers: admin })).json().data as {
+        type: string;
+        data: { public?: boolean };
+      }[];
       expect(history.filter((e) => e.type === 'TicketCommentAdded').map((e) => e.data.public)).toEqual([true, true, false]);
       expect(history.filter((e) => e.type === 'UserReplied')).toHaveLength(1);
     });
@@ -260,7 +325,12 @@ describe('app users with USER_AUTH=jwt', () => {
     it('the comment webhook: 401 unsigned, tickets not ours and requester comments ignored; a Zendesk outage delays a reply, never loses it', async () => {
       const zTicket = zendesk.ticketsWithExternalId(ticketA.ticketId)[0]!;
       const body = { ticket_id: String(zTicket.id), external_id: ticketA.ticketId, comment_id: '910001', author_role: 'agent', public: true, body: 'x' };
-      const unsigned = await desk.app.inject({ method: 'POST', url: '/api/zendesk/webhook/comments', payload: body, headers: { 'content-type': 'application/json' } });
+      const unsigned = await desk.app.inject({
+        method: 'POST',
+        url: '/api/zendesk/webhook/comments',
+        payload: body,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(unsigned.statusCode).toBe(401);
       expect((await commentWebhook({ ...body, ticket_id: '999999', external_id: null })).json().data).toEqual({ applied: false, ticketId: null });
       expect((await commentWebhook({ ...body, author_role: 'end-user' })).json().data.applied).toBe(false);
@@ -268,7 +338,12 @@ describe('app users with USER_AUTH=jwt', () => {
 
       zendesk.inject('update', { kind: 'status', status: 503 }, 2);
       const a = await as(USER_A);
-      const res = await desk.app.inject({ method: 'POST', url: `/api/user/tickets/${ticketA.ticketId}/comments`, headers: a, payload: { body: 'After the outage' } });
+      const res = await desk.app.inject({
+        method: 'POST',
+        url: `/api/user/tickets/${ticketA.ticketId}/comments`,
+        headers: a,
+        payload: { body: 'After the outage' },
+      });
       expect(res.statusCode).toBe(200);
       await vi.waitFor(() => expect(zTicket.comments.filter((c) => c.html_body === 'After the outage')).toHaveLength(1), catchUp);
       expect(zendesk.requestsTo('update').filter((r) => r.outcome === 503)).toHaveLength(2);
@@ -286,7 +361,14 @@ describe('app users with USER_AUTH=jwt', () => {
       }
       const before = (await desk.app.inject({ method: 'GET', url: `/api/user/tickets/${ticketA.ticketId}`, headers: a })).headers.etag as string;
       const zTicket = zendesk.ticketsWithExternalId(ticketA.ticketId)[0]!;
-      await commentWebhook({ ticket_id: String(zTicket.id), external_id: ticketA.ticketId, comment_id: '900003', author_role: 'admin', public: true, body: 'Fixed in 5.14' });
+      await commentWebhook({
+        ticket_id: String(zTicket.id),
+        external_id: ticketA.ticketId,
+        comment_id: '900003',
+        author_role: 'admin',
+        public: true,
+        body: 'Fixed in 5.14',
+      });
       const after = await desk.app.inject({ method: 'GET', url: `/api/user/tickets/${ticketA.ticketId}`, headers: { ...a, 'if-none-match': before } });
       expect(after.statusCode).toBe(200);
       expect(after.headers.etag).not.toBe(before);
@@ -345,7 +427,12 @@ describe('abuse limits with USER_AUTH=jwt', () => {
 
   it('counts per user, not per address; refused tokens never count', async () => {
     const create = async (sub: string, auth?: string) =>
-      desk.app.inject({ method: 'POST', url: '/api/user/log/message', payload: { ...seedCreateBody, uuid: sub }, headers: { authorization: auth ?? `Bearer ${await token(sub)}` } });
+      desk.app.inject({
+        method: 'POST',
+        url: '/api/user/log/message',
+        payload: { ...seedCreateBody, uuid: sub },
+        headers: { authorization: auth ?? `Bearer ${await token(sub)}` },
+      });
     expect((await create(USER_A, 'Bearer not-a-jwt')).statusCode).toBe(401);
     const first = await create(USER_A);
     expect(first.statusCode, first.body).toBe(200);
@@ -360,7 +447,12 @@ describe('abuse limits with USER_AUTH=jwt', () => {
     const a = { authorization: `Bearer ${await token(USER_A)}` };
     const upload = () => {
       const body = multipart({ content: images.jpeg, name: 'a.jpg', type: 'image/jpeg' });
-      return desk.app.inject({ method: 'POST', url: '/api/common/upload/file?bucketType=LOG_IMAGE', headers: { ...a, ...body.headers }, payload: body.payload });
+      return desk.app.inject({
+        method: 'POST',
+        url: '/api/common/upload/file?bucketType=LOG_IMAGE',
+        headers: { ...a, ...body.headers },
+        payload: body.payload,
+      });
     };
     expect((await upload()).statusCode).toBe(200);
     expect((await upload()).statusCode).toBe(429);

@@ -9,7 +9,7 @@ import { seedCreateBody } from './testing/test-desk';
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
 /** `npm start` killed (-9) right after Zendesk answered 201, before TicketSynced: the restart must not duplicate. */
-describe('npm start with Zendesk: a crash between Zendesk\'s 201 and our TicketSynced', () => {
+describe("npm start with Zendesk: a crash between Zendesk's 201 and our TicketSynced", () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-zendesk-e2e-'));
   let zendesk: FakeZendesk | undefined;
   let desk: DeskProcess | undefined;
@@ -30,7 +30,11 @@ describe('npm start with Zendesk: a crash between Zendesk\'s 201 and our TicketS
       crashed ??= running.crash();
       await crashed;
     };
-    const res = await fetch(`${desk.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(seedCreateBody) });
+    const res = await fetch(`${desk.baseUrl}/api/user/log/message`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(seedCreateBody),
+    });
     expect(res.status).toBe(200);
     const { ticketId } = ((await res.json()) as { data: { ticketId: string } }).data;
     await vi.waitFor(() => expect(crashed, 'Zendesk never saw the create').toBeDefined(), { timeout: 10_000, interval: 50 });

@@ -26,7 +26,11 @@ describe('Zendesk sync in the all-in-one app', () => {
   const search = async (body: Record<string, string>) => {
     const res = await desk.app.inject({ method: 'POST', url: '/api/admin/fetch/customer/support', payload: body, headers: admin });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json().data as { ticketId: string; ticketInfo: { supportTicketId: string | null; ticketStatus: string }; sync: { status: string; reason: string | null } }[];
+    return res.json().data as {
+      ticketId: string;
+      ticketInfo: { supportTicketId: string | null; ticketStatus: string };
+      sync: { status: string; reason: string | null };
+    }[];
   };
   const record = async (ticketId: string) => (await search({ ticketId }))[0]!;
   const webhook = (body: unknown, options: { timestamp?: string; signature?: string; raw?: string } = {}) => {
@@ -139,7 +143,9 @@ describe('Zendesk sync in the all-in-one app', () => {
     expect(zendesk.ticketsWithExternalId(ticketId)).toHaveLength(1);
 
     expect((await desk.app.inject({ method: 'POST', url: `/api/admin/zendesk/sync/${ticketId}` })).statusCode).toBe(401);
-    expect((await desk.app.inject({ method: 'POST', url: '/api/admin/zendesk/sync/00000000-0000-4000-8000-000000000000', headers: admin })).statusCode).toBe(404);
+    expect((await desk.app.inject({ method: 'POST', url: '/api/admin/zendesk/sync/00000000-0000-4000-8000-000000000000', headers: admin })).statusCode).toBe(
+      404,
+    );
     expect((await desk.app.inject({ method: 'POST', url: '/api/admin/zendesk/sync/nope', headers: admin })).statusCode).toBe(400);
   });
 });
@@ -166,7 +172,12 @@ describe('Zendesk not configured', () => {
           for (const ticketId of made) expect(zendesk.ticketsWithExternalId(ticketId)).toHaveLength(1);
         }, catchUp);
         await vi.waitFor(async () => {
-          const again = await on.app.inject({ method: 'POST', url: '/api/admin/fetch/customer/support', payload: { uuid: seedCreateBody.uuid }, headers: admin });
+          const again = await on.app.inject({
+            method: 'POST',
+            url: '/api/admin/fetch/customer/support',
+            payload: { uuid: seedCreateBody.uuid },
+            headers: admin,
+          });
           expect(again.json().data.map((r: { sync: { status: string } }) => r.sync.status)).toEqual(['SYNCED', 'SYNCED']);
         }, catchUp);
       } finally {

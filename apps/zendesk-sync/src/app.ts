@@ -1,6 +1,14 @@
 import type { BusSubscription } from '@support-desk/event-bus';
 import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
-import { createAppFor, defineService, relayFor, zendeskMetrics, userNotifySettings, zendeskSettings, zendeskWebhookSettings } from '@support-desk/composition-root';
+import {
+  createAppFor,
+  defineService,
+  relayFor,
+  zendeskMetrics,
+  userNotifySettings,
+  zendeskSettings,
+  zendeskWebhookSettings,
+} from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 
 /**
@@ -20,7 +28,9 @@ export const zendeskSync = defineService({
     const settings = zendeskSettings(config);
     const metrics = ctx.metrics && zendeskMetrics(ctx.metrics);
     metrics?.watchBacklog(adapters.readModel);
-    const syncer = settings ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log, instruments: metrics?.instruments }) : undefined;
+    const syncer = settings
+      ? new TicketSyncer({ tickets, blobs: adapters.blobs, links, settings, log: app.log, instruments: metrics?.instruments })
+      : undefined;
     if (syncer) metrics?.watchLimiter(() => syncer.limiterQueueLength);
     // The push hook: agent replies → the app's backend (USER_NOTIFY_WEBHOOK_URL), off when unset.
     const notifySettings = userNotifySettings(config);

@@ -39,7 +39,8 @@ async function up(): Promise<void> {
   if (running.length > 0) throw new Error(`already running: ${running.join(', ')} (npm run stack:down first)`);
   // Not EVENTSTORE_URL: start.sh's exports reach every test, and that name would move them all onto PostgreSQL.
   const eventStoreUrl = process.env.STACK_EVENTSTORE_URL;
-  if (!eventStoreUrl) throw new Error('STACK_EVENTSTORE_URL is not set: stack mode keeps its events on PostgreSQL (infra/local/stack.sh sets it from start.sh)');
+  if (!eventStoreUrl)
+    throw new Error('STACK_EVENTSTORE_URL is not set: stack mode keeps its events on PostgreSQL (infra/local/stack.sh sets it from start.sh)');
   const eventStore = { url: eventStoreUrl, schema: process.env.STACK_EVENTSTORE_SCHEMA ?? 'eventstore' };
   const token = adminToken();
   const dataDir = join(stackDir, 'data');

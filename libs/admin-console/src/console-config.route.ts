@@ -22,7 +22,8 @@ export function consoleConfigRoute(deps: ConsoleConfigDeps): FastifyPluginAsyncZ
         onRequest: deps.adminGuard,
         schema: {
           summary: 'Admin console settings',
-          description: 'zendeskUrl: base URL of the configured Zendesk account (a ticket is at <zendeskUrl>/agent/tickets/<id>), null while Zendesk is off. Admin only.',
+          description:
+            'zendeskUrl: base URL of the configured Zendesk account (a ticket is at <zendeskUrl>/agent/tickets/<id>), null while Zendesk is off. Admin only.',
           tags: ['admin'],
           security: [{ adminToken: [] }],
           response: { 200: adminConsoleConfigResponseSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema },

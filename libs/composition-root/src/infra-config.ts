@@ -39,7 +39,10 @@ export const busConfigSchema = z.object({
    * per broker, not per topic: two deployments sharing a broker (test stacks side by
    * side) would otherwise split one group's partitions between them.
    */
-  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+  KAFKA_GROUP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only')
+    .default(''),
 });
 
 /** MONGODB_URL (database in its path) → MongoDB; unset → SQLite under DATA_DIR. */

@@ -134,7 +134,9 @@ async function openBus(config: BusConfig, clientId: string, log?: Log): Promise<
   if (!config.KAFKA_BROKERS) return { adapter: new InProcessEventBus({ onDeadLetter }), describe: 'in-process' };
   const { KafkaEventBus } = await import('@support-desk/event-bus/kafka');
   const bus = await KafkaEventBus.start({
-    brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: config.KAFKA_BROKERS.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     clientId,
     topic: config.KAFKA_TOPIC,
     partitions: config.KAFKA_PARTITIONS,

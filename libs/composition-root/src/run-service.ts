@@ -77,7 +77,9 @@ export async function openServiceContext<P extends Port, Z extends boolean>(
   env: Record<string, string | undefined> = process.env,
 ): Promise<ServiceContext<P, Z> & { generatedToken(): { file: string; token: string } | undefined }> {
   const config = parseConfig(serviceConfigSchema(service.defaultPort, service.ports, (service.zendesk ?? false) as Z), env);
-  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? await startTracing(service.name, config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_TRACES_SAMPLER_ARG) : undefined;
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? await startTracing(service.name, config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_TRACES_SAMPLER_ARG)
+    : undefined;
   const metrics = config.METRICS === 'on' || tracing ? createMetricsRegistry(service.name, { defaults: config.METRICS === 'on' }) : undefined;
   const opened = await openAdapters(config as never, service.ports, service.name, createLogger(config.LOG_LEVEL, service.name));
   const adapters = metrics ? instrumentAdapters(opened, metrics) : opened;
@@ -121,12 +123,21 @@ export async function runService<P extends Port, Z extends boolean>(service: Ser
   const { config, adapters } = ctx;
   const running = await service.build(ctx);
   const { app } = running;
-  const metricsServer = ctx.metrics && config.METRICS === 'on' && config.METRICS_PORT !== undefined ? await serveMetrics(ctx.metrics, config.HOST, config.METRICS_PORT) : undefined;
+  const metricsServer =
+    ctx.metrics && config.METRICS === 'on' && config.METRICS_PORT !== undefined ? await serveMetrics(ctx.metrics, config.HOST, config.METRICS_PORT) : undefined;
   closeOnSignals(app, [async () => running.stop?.(), () => adapters.close(), async () => metricsServer?.close(), async () => ctx.tracing?.shutdown()]);
   await app.ready();
   await running.start?.();
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ address, adapters: adapters.describe, metrics: metricsServer ? `${metricsServer.address}/metrics` : config.METRICS === 'on' ? `${address}/metrics` : 'off', tracing: config.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off' }, `${service.name} listening on ${address} (API docs: ${address}/api/docs)`);
+  app.log.info(
+    {
+      address,
+      adapters: adapters.describe,
+      metrics: metricsServer ? `${metricsServer.address}/metrics` : config.METRICS === 'on' ? `${address}/metrics` : 'off',
+      tracing: config.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off',
+    },
+    `${service.name} listening on ${address} (API docs: ${address}/api/docs)`,
+  );
   const generated = ctx.generatedToken();
   if (generated) {
     // Printed, not only logged: a newcomer needs it to call the admin routes.

@@ -17,7 +17,10 @@ export function openUserAuth(env: Record<string, string | undefined>, log: Log):
       'app routes are unauthenticated (USER_AUTH=off): the uuid the app sends is trusted and /api/user/tickets is refused; set USER_AUTH=jwt with USER_JWT_JWKS_URL or USER_JWT_SECRET',
     );
   } else {
-    log.info({ jwks: config.USER_JWT_JWKS_URL ?? null, hs256: Boolean(config.USER_JWT_SECRET), issuer: config.USER_JWT_ISSUER ?? null }, 'app routes need an app user JWT');
+    log.info(
+      { jwks: config.USER_JWT_JWKS_URL ?? null, hs256: Boolean(config.USER_JWT_SECRET), issuer: config.USER_JWT_ISSUER ?? null },
+      'app routes need an app user JWT',
+    );
   }
   return createUserAuth(config);
 }

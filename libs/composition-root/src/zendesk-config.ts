@@ -48,7 +48,11 @@ export function checkZendeskConfig(c: ZendeskConfig, ctx: z.RefinementCtx): void
     ctx.addIssue({ code: 'custom', path: [missing], message: 'ZENDESK_EMAIL and ZENDESK_API_TOKEN go together: set both or neither' });
   }
   if (c.USER_NOTIFY_WEBHOOK_URL && !c.USER_NOTIFY_WEBHOOK_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['USER_NOTIFY_WEBHOOK_SECRET'], message: 'USER_NOTIFY_WEBHOOK_URL needs USER_NOTIFY_WEBHOOK_SECRET: notifications are always signed' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['USER_NOTIFY_WEBHOOK_SECRET'],
+      message: 'USER_NOTIFY_WEBHOOK_URL needs USER_NOTIFY_WEBHOOK_SECRET: notifications are always signed',
+    });
   }
   const target = c.ZENDESK_URL ?? c.ZENDESK_SUBDOMAIN;
   if (target && !c.ZENDESK_OAUTH_TOKEN && !c.ZENDESK_API_TOKEN) {
@@ -90,7 +94,12 @@ export const zendeskWebhookSettings = (c: ZendeskConfig) => ({
 /** The push hook's settings (feature-zendesk-sync's UserNotifierSettings), or undefined when USER_NOTIFY_WEBHOOK_URL is unset. */
 export const userNotifySettings = (c: ZendeskConfig) =>
   c.USER_NOTIFY_WEBHOOK_URL && c.USER_NOTIFY_WEBHOOK_SECRET
-    ? { url: c.USER_NOTIFY_WEBHOOK_URL, secret: c.USER_NOTIFY_WEBHOOK_SECRET, maxAttempts: c.USER_NOTIFY_MAX_ATTEMPTS, retryBaseMs: c.USER_NOTIFY_RETRY_BASE_MS }
+    ? {
+        url: c.USER_NOTIFY_WEBHOOK_URL,
+        secret: c.USER_NOTIFY_WEBHOOK_SECRET,
+        maxAttempts: c.USER_NOTIFY_MAX_ATTEMPTS,
+        retryBaseMs: c.USER_NOTIFY_RETRY_BASE_MS,
+      }
     : undefined;
 
 export const zendeskConfigured = (c: ZendeskConfig): boolean => zendeskSettings(c) !== undefined;

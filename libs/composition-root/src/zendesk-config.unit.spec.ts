@@ -27,7 +27,9 @@ describe('Zendesk configuration', () => {
       requestsPerMinute: 400,
       maxAttempts: 5,
     });
-    expect(zendeskSettings(parse({ ZENDESK_URL: 'http://127.0.0.1:9/', ZENDESK_EMAIL: 'a@acme.com', ZENDESK_API_TOKEN: 't', ZENDESK_REQUESTS_PER_MINUTE: '60' }))).toMatchObject({
+    expect(
+      zendeskSettings(parse({ ZENDESK_URL: 'http://127.0.0.1:9/', ZENDESK_EMAIL: 'a@acme.com', ZENDESK_API_TOKEN: 't', ZENDESK_REQUESTS_PER_MINUTE: '60' })),
+    ).toMatchObject({
       baseUrl: 'http://127.0.0.1:9',
       auth: { kind: 'basic', email: 'a@acme.com', apiToken: 't' },
       requestsPerMinute: 60,

@@ -13,7 +13,9 @@ describe('Relay', () => {
   const checkpoints = new SqliteCheckpointStore(store.database);
 
   const append = (n: number) =>
-    store.append(`${PREFIX}${n}`, [{ type: 'TicketSynced', data: { ticketId: `t-${n}`, recordId: `r-${n}`, zendeskTicketId: '1', syncedAt: n } }], { expectedRevision: 'any' });
+    store.append(`${PREFIX}${n}`, [{ type: 'TicketSynced', data: { ticketId: `t-${n}`, recordId: `r-${n}`, zendeskTicketId: '1', syncedAt: n } }], {
+      expectedRevision: 'any',
+    });
 
   it('publishes committed events in order, keyed by ticket id, and resumes from its checkpoint', async () => {
     const bus = new InProcessEventBus();

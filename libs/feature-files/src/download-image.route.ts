@@ -22,7 +22,7 @@ export function downloadImageRoute(deps: FilesDeps): FastifyPluginAsyncZod {
         onRequest: deps.adminGuard,
         schema: {
           summary: 'Download a ticket image',
-          description: 'Streams an image uploaded with POST /api/common/upload/file (the names in a ticket\'s `images`). Admin only.',
+          description: "Streams an image uploaded with POST /api/common/upload/file (the names in a ticket's `images`). Admin only.",
           tags: ['admin', 'files'],
           security: [{ adminToken: [] }],
           params: paramsSchema,

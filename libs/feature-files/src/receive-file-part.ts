@@ -77,8 +77,7 @@ const malformed = () => new AppError(400, 'UPLOAD.MALFORMED_MULTIPART', 'The mul
 
 const incomplete = () => new AppError(400, 'UPLOAD.INCOMPLETE', 'The upload ended before the file was complete (truncated multipart body)');
 
-export const tooLarge = (maxBytes: number) =>
-  new AppError(413, 'UPLOAD.TOO_LARGE', `The file is larger than the limit of ${formatBytes(maxBytes)}`);
+export const tooLarge = (maxBytes: number) => new AppError(413, 'UPLOAD.TOO_LARGE', `The file is larger than the limit of ${formatBytes(maxBytes)}`);
 
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;

@@ -21,7 +21,8 @@ export function uploadImageRoute(deps: FilesDeps): FastifyPluginAsyncZod {
         ...appRouteOptions(deps.userAuth, 'uploads'),
         schema: {
           summary: 'Upload an image for a later ticket',
-          description: 'multipart/form-data with the image in the part named "file" (JPEG, PNG, WebP or HEIC). `data` is the generated image name to send in `images` when creating the ticket.',
+          description:
+            'multipart/form-data with the image in the part named "file" (JPEG, PNG, WebP or HEIC). `data` is the generated image name to send in `images` when creating the ticket.',
           tags: ['files'],
           querystring: uploadImageQuerySchema,
           consumes: ['multipart/form-data'],

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { API_ROUTES, MESSAGES, errorEnvelopeSchema, ok, uploadSupportFileParamsSchema, uploadSupportFileResponseSchema, type SupportFileType } from '@support-desk/contracts';
+import {
+  API_ROUTES,
+  MESSAGES,
+  errorEnvelopeSchema,
+  ok,
+  uploadSupportFileParamsSchema,
+  uploadSupportFileResponseSchema,
+  type SupportFileType,
+} from '@support-desk/contracts';
 import { supportFileBlobKey } from '@support-desk/blob-store';
 import { AppError, appRouteOptions } from '@support-desk/service-kit';
 import { toSupportRecord } from '@support-desk/ticket-domain';
@@ -62,7 +70,15 @@ export function uploadSupportFileRoute(deps: FilesDeps): FastifyPluginAsyncZod {
             recordId,
             {
               type: 'AttachSupportFile',
-              data: { recordId, fileType, blobKey, fileName: safeFileName(part.filename, defaultName(fileType, contentType)), contentType, size: stored.size, now: clock() },
+              data: {
+                recordId,
+                fileType,
+                blobKey,
+                fileName: safeFileName(part.filename, defaultName(fileType, contentType)),
+                contentType,
+                size: stored.size,
+                now: clock(),
+              },
             },
             { correlationId: request.id },
           );

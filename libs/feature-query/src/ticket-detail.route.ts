@@ -20,7 +20,8 @@ export function ticketDetailRoute(deps: TicketAdminDeps): FastifyPluginAsyncZod 
         onRequest: deps.adminGuard,
         schema: {
           summary: 'One support record',
-          description: 'The support record of the ticket with this ticketId (coreTicketId), as search answers it. 404 TICKET.NOT_FOUND for an unknown id. Admin only.',
+          description:
+            'The support record of the ticket with this ticketId (coreTicketId), as search answers it. 404 TICKET.NOT_FOUND for an unknown id. Admin only.',
           tags: ['admin', 'tickets'],
           security: [{ adminToken: [] }],
           params: adminTicketParamsSchema,

@@ -23,7 +23,13 @@ export function ticketHistoryRoute(deps: TicketHistoryDeps): FastifyPluginAsyncZ
           tags: ['admin', 'tickets'],
           security: [{ adminToken: [] }],
           params: adminTicketParamsSchema,
-          response: { 200: ticketHistoryResponseSchema, 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 404: errorEnvelopeSchema },
+          response: {
+            200: ticketHistoryResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            403: errorEnvelopeSchema,
+            404: errorEnvelopeSchema,
+          },
         },
       },
       async (request) => {

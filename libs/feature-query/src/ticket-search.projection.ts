@@ -77,7 +77,12 @@ export function projectTicketEvent(readModel: TicketReadModel, message: BusMessa
   return new TicketSearchProjection(readModel, { log, recentViews: 0 }).project(message);
 }
 
-export function startTicketProjection(bus: EventBus, readModel: TicketReadModel, log?: Log, options: Omit<TicketProjectionOptions, 'log'> = {}): Promise<BusSubscription> {
+export function startTicketProjection(
+  bus: EventBus,
+  readModel: TicketReadModel,
+  log?: Log,
+  options: Omit<TicketProjectionOptions, 'log'> = {},
+): Promise<BusSubscription> {
   const projection = new TicketSearchProjection(readModel, { ...options, log });
   return bus.subscribe(QUERY_SERVICE_GROUP, (message) => projection.project(message));
 }

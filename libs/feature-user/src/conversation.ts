@@ -15,7 +15,8 @@ export function foldConversation(events: readonly TicketEvent[]): Conversation {
   for (const event of events) {
     if (event.type === 'UserReplied') {
       const { replyId, body, images, repliedAt } = event.data;
-      if (!entries.some((e) => e.author === 'USER' && e.id === replyId)) entries.push({ id: replyId, author: 'USER', body, images, createdAt: repliedAt, delivered: false });
+      if (!entries.some((e) => e.author === 'USER' && e.id === replyId))
+        entries.push({ id: replyId, author: 'USER', body, images, createdAt: repliedAt, delivered: false });
       continue;
     }
     if (event.type !== 'TicketCommentAdded' || seenComments.has(event.data.commentId)) continue;

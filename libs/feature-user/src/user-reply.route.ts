@@ -71,7 +71,14 @@ export function userReplyRoute(deps: UserReplyDeps): FastifyPluginAsyncZod {
           );
           const reply = state.replies.find((r) => r.replyId === replyId)!;
           return ok(
-            { id: reply.replyId, author: 'USER' as const, body: reply.body, images: reply.images, createdAt: reply.repliedAt, delivered: reply.zendeskCommentId !== null },
+            {
+              id: reply.replyId,
+              author: 'USER' as const,
+              body: reply.body,
+              images: reply.images,
+              createdAt: reply.repliedAt,
+              delivered: reply.zendeskCommentId !== null,
+            },
             USER_MESSAGES.replyAdded,
           );
         } catch (error) {

@@ -21,11 +21,19 @@ export function adminSyncRoute(deps: AdminSyncDeps): FastifyPluginAsyncZod {
         onRequest: deps.adminGuard,
         schema: {
           summary: 'Retry the Zendesk sync of one ticket',
-          description: 'Creates the Zendesk ticket if it is missing and sends files Zendesk has not got. The answer is the support record; sync.status / sync.reason tell the outcome. Admin only.',
+          description:
+            'Creates the Zendesk ticket if it is missing and sends files Zendesk has not got. The answer is the support record; sync.status / sync.reason tell the outcome. Admin only.',
           tags: ['admin', 'zendesk'],
           security: [{ adminToken: [] }],
           params: zendeskSyncParamsSchema,
-          response: { 200: zendeskSyncResponseSchema, 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 404: errorEnvelopeSchema, 503: errorEnvelopeSchema },
+          response: {
+            200: zendeskSyncResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            403: errorEnvelopeSchema,
+            404: errorEnvelopeSchema,
+            503: errorEnvelopeSchema,
+          },
         },
       },
       async (request) => {

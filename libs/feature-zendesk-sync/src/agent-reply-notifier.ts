@@ -5,5 +5,12 @@ import type { UserNotifier } from './user-notifier';
 export function agentReplyNotifier(notifier: UserNotifier | undefined): CommentWebhookDeps['onAgentReply'] {
   if (!notifier) return undefined;
   return (comment, ticket) =>
-    notifier.notify({ event: 'ticket.reply', ticketId: comment.ticketId, uuid: ticket.uuid, udid: ticket.udid, commentId: comment.commentId, createdAt: comment.createdAt });
+    notifier.notify({
+      event: 'ticket.reply',
+      ticketId: comment.ticketId,
+      uuid: ticket.uuid,
+      udid: ticket.udid,
+      commentId: comment.commentId,
+      createdAt: comment.createdAt,
+    });
 }

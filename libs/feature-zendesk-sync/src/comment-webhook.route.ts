@@ -43,7 +43,13 @@ export function zendeskCommentWebhookRoute(deps: CommentWebhookDeps): FastifyPlu
             'Called by a Zendesk trigger when a comment is added. Signed like /api/zendesk/webhook. Body: {"ticket_id", "external_id", "comment_id", "author_role", "public", "body", "created_at"}. Public comments by agents reach the app user; private ones stay in the admin history only.',
           tags: ['zendesk'],
           body: zendeskCommentWebhookBodySchema,
-          response: { 200: zendeskCommentWebhookResponseSchema, 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 409: errorEnvelopeSchema, 503: errorEnvelopeSchema },
+          response: {
+            200: zendeskCommentWebhookResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            409: errorEnvelopeSchema,
+            503: errorEnvelopeSchema,
+          },
         },
         preValidation: async (request) => {
           const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

@@ -24,11 +24,7 @@ const failing = (errors: ZendeskError[]) => {
 describe('retry policy', () => {
   it('waits Retry-After for a 429 without using up an attempt, and backs off on 5xx and timeouts', async () => {
     const c = clock();
-    const op = failing([
-      new ZendeskError('rate-limited', '429', 429, 7_000),
-      new ZendeskError('unavailable', '500', 500),
-      new ZendeskError('timeout', 'slow'),
-    ]);
+    const op = failing([new ZendeskError('rate-limited', '429', 429, 7_000), new ZendeskError('unavailable', '500', 500), new ZendeskError('timeout', 'slow')]);
     expect(await withRetries('create', op.run, { maxAttempts: 3, baseMs: 100, maxMs: 1_000 }, { clock: c })).toBe('ok');
     expect(c.slept[0]).toBe(7_000);
     expect(c.slept[1]).toBeGreaterThanOrEqual(50);

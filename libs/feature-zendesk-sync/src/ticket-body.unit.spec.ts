@@ -45,7 +45,11 @@ describe('Zendesk ticket body', () => {
   });
 
   it('says why a file is a link only', () => {
-    const html = fileCommentHtml({ fileType: 'LOG', fileName: '<x>.log', contentType: 'text/plain', size: 2048, blobKey: 'k' }, 'https://l', 'Zendesk refused the file (HTTP 422)');
+    const html = fileCommentHtml(
+      { fileType: 'LOG', fileName: '<x>.log', contentType: 'text/plain', size: 2048, blobKey: 'k' },
+      'https://l',
+      'Zendesk refused the file (HTTP 422)',
+    );
     expect(html).toContain(escapeHtml('<x>.log'));
     expect(html).toContain('2.0 KiB');
     expect(html).toContain('Not attached in Zendesk: Zendesk refused the file (HTTP 422). Use the link.');

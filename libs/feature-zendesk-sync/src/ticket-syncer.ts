@@ -29,10 +29,7 @@ export type TicketSyncerDeps = {
   instruments?: ZendeskInstruments;
 };
 
-export type SyncOutcome =
-  | { status: 'SYNCED'; zendeskTicketId: string }
-  | { status: 'FAILED'; reason: string }
-  | { status: 'NOT_FOUND' };
+export type SyncOutcome = { status: 'SYNCED'; zendeskTicketId: string } | { status: 'FAILED'; reason: string } | { status: 'NOT_FOUND' };
 
 /**
  * Mirrors our tickets into Zendesk. Safe to call again for the same ticket at

@@ -29,7 +29,14 @@ const log = {
   warn: (_o: object, msg: string) => logs.push({ level: 'warn', msg }),
   error: (_o: object, msg: string) => logs.push({ level: 'error', msg }),
 };
-const notification: UserNotification = { event: 'ticket.reply', ticketId: 't-1', uuid: 'user-1', udid: 'DEVICE-1', commentId: '900001', createdAt: 1_700_000_000_000 };
+const notification: UserNotification = {
+  event: 'ticket.reply',
+  ticketId: 't-1',
+  uuid: 'user-1',
+  udid: 'DEVICE-1',
+  commentId: '900001',
+  createdAt: 1_700_000_000_000,
+};
 const noWait = async () => undefined;
 
 describe('UserNotifier (the push hook)', () => {

@@ -36,7 +36,12 @@ describe('POST /api/zendesk/webhook', () => {
   it('checks the signature over the exact bytes received, then lets the schema read them', async () => {
     const res = await post('{ "ticket_id" : 123 ,\n  "status": "pending" }');
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ data: { applied: false, ticketId: null, ticketStatus: null }, detail: null, error: false, message: 'Not a Support Desk ticket: ignored' });
+    expect(res.json()).toEqual({
+      data: { applied: false, ticketId: null, ticketStatus: null },
+      detail: null,
+      error: false,
+      message: 'Not a Support Desk ticket: ignored',
+    });
   });
 
   it('refuses an unsigned delivery before looking at its body', async () => {

@@ -1,6 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { API_ROUTES, errorEnvelopeSchema, ok, uuidParam, zendeskWebhookBodySchema, zendeskWebhookResponseSchema, type ZendeskWebhookBody } from '@support-desk/contracts';
+import {
+  API_ROUTES,
+  errorEnvelopeSchema,
+  ok,
+  uuidParam,
+  zendeskWebhookBodySchema,
+  zendeskWebhookResponseSchema,
+  type ZendeskWebhookBody,
+} from '@support-desk/contracts';
 import type { TicketReadModel } from '@support-desk/read-model';
 import { AppError } from '@support-desk/service-kit';
 import { recordIdForTicket } from '@support-desk/ticket-domain';
@@ -44,7 +52,13 @@ export function zendeskWebhookRoute(deps: WebhookDeps): FastifyPluginAsyncZod {
             'Called by a Zendesk trigger. Signed by Zendesk (X-Zendesk-Webhook-Signature = base64 HMAC-SHA256 of X-Zendesk-Webhook-Signature-Timestamp + raw body, secret ZENDESK_WEBHOOK_SECRET). Body: {"ticket_id", "external_id", "status", "updated_at"}. Bad or stale signatures get 401.',
           tags: ['zendesk'],
           body: zendeskWebhookBodySchema,
-          response: { 200: zendeskWebhookResponseSchema, 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 409: errorEnvelopeSchema, 503: errorEnvelopeSchema },
+          response: {
+            200: zendeskWebhookResponseSchema,
+            400: errorEnvelopeSchema,
+            401: errorEnvelopeSchema,
+            409: errorEnvelopeSchema,
+            503: errorEnvelopeSchema,
+          },
         },
         // Before the schema: who sent it (503 when off, 401 unsigned or stale), then is it JSON (400).
         preValidation: async (request) => {
@@ -67,7 +81,12 @@ export function zendeskWebhookRoute(deps: WebhookDeps): FastifyPluginAsyncZod {
           recordId,
           {
             type: 'RecordTicketStatusChanged',
-            data: { recordId, zendeskTicketId: body.ticket_id, status: body.status, changedAt: Number.isFinite(updatedAt) ? updatedAt : signedAt.get(request)! },
+            data: {
+              recordId,
+              zendeskTicketId: body.ticket_id,
+              status: body.status,
+              changedAt: Number.isFinite(updatedAt) ? updatedAt : signedAt.get(request)!,
+            },
           },
           { correlationId: request.id, zendeskInvocationId: header(request.headers['x-zendesk-webhook-invocation-id']) ?? null },
         );

@@ -77,7 +77,12 @@ export class ZendeskRequesterClient {
    * PUT /api/v2/tickets/{id} with a public comment authored by `authorId`; the
    * comment's id comes back in the audit's Comment event (null if Zendesk gave none).
    */
-  async addPublicComment(zendeskTicketId: string, body: string, authorId: string, uploads: string[]): Promise<{ commentId: string | null; createdAt: number | null }> {
+  async addPublicComment(
+    zendeskTicketId: string,
+    body: string,
+    authorId: string,
+    uploads: string[],
+  ): Promise<{ commentId: string | null; createdAt: number | null }> {
     const comment = { body, public: true, author_id: Number(authorId), ...(uploads.length > 0 ? { uploads } : {}) };
     const res = await this.http.send({ method: 'PUT', path: `/api/v2/tickets/${encodeURIComponent(zendeskTicketId)}`, json: { ticket: { comment } } });
     const audit = parse(auditResponse, res.body, 'update ticket').audit;

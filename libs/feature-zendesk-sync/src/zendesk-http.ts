@@ -31,7 +31,8 @@ export class ZendeskHttp {
   async send(request: ZendeskRequest): Promise<ZendeskResponse> {
     await this.limiter.acquire(this.stopSignal);
     const traced = this.instruments?.traced;
-    if (traced) return traced(request.method, endpointOf(request.path), (headers) => this.exchange({ ...request, headers: { ...request.headers, ...headers } }));
+    if (traced)
+      return traced(request.method, endpointOf(request.path), (headers) => this.exchange({ ...request, headers: { ...request.headers, ...headers } }));
     return this.exchange(request);
   }
 
@@ -42,7 +43,12 @@ export class ZendeskHttp {
     const started = performance.now();
     let status = 'network';
     try {
-      const response = await fetch(`${this.settings.baseUrl}${request.path}`, { method: request.method, headers: this.headers(request), signal, ...this.body(request) });
+      const response = await fetch(`${this.settings.baseUrl}${request.path}`, {
+        method: request.method,
+        headers: this.headers(request),
+        signal,
+        ...this.body(request),
+      });
       status = String(response.status);
       const text = await response.text();
       return this.outcome(what, response, text);

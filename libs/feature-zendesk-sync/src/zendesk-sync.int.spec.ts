@@ -65,7 +65,13 @@ describe('zendesk-sync against a fake Zendesk', () => {
     const bus = new InProcessEventBus({ retryBaseMs: 10 });
     const syncer = new TicketSyncer({ tickets: options.store ?? tickets, blobs, links, settings: settings(), log: quiet, clock: options.clock });
     const worker = await startZendeskSync(bus, syncer, quiet);
-    const relay = new Relay({ store, bus, checkpoints: new SqliteCheckpointStore(store.database), name: 'relay-zendesk-sync', streamPrefix: TICKET_STREAM_PREFIX });
+    const relay = new Relay({
+      store,
+      bus,
+      checkpoints: new SqliteCheckpointStore(store.database),
+      name: 'relay-zendesk-sync',
+      streamPrefix: TICKET_STREAM_PREFIX,
+    });
     await relay.start();
     return {
       syncer,
@@ -150,7 +156,10 @@ describe('zendesk-sync against a fake Zendesk', () => {
     const made: { ticketId: string; recordId: string }[] = [];
     // One ticket per fault mix, each within the 3 attempts allowed (a 429 does not use one up).
     for (const faults of [
-      [{ kind: 'status', status: 429, retryAfter: '1' }, { kind: 'status', status: 500 }],
+      [
+        { kind: 'status', status: 429, retryAfter: '1' },
+        { kind: 'status', status: 500 },
+      ],
       [{ kind: 'hang' }, { kind: 'status', status: 502 }],
       [{ kind: 'drop-after-apply' }], // Zendesk created it, the answer was lost: the retry must not create another
     ] as const) {
@@ -172,7 +181,7 @@ describe('zendesk-sync against a fake Zendesk', () => {
     expect(creates.at(-1)!.headers['idempotency-key']).toBe(made[2]!.ticketId);
   });
 
-  it('survives a crash between Zendesk\'s 201 and our TicketSynced: the restart creates no duplicate', async () => {
+  it("survives a crash between Zendesk's 201 and our TicketSynced: the restart creates no duplicate", async () => {
     // The process "dies" right after Zendesk answered 201: TicketSynced is never written.
     const { dying, crash } = dyingAtTicketSynced(tickets);
     pipeline = await startPipeline({ store: dying });
@@ -187,7 +196,12 @@ describe('zendesk-sync against a fake Zendesk', () => {
     await syncedOrFailed(recordId);
     expect((await load(recordId)).sync.status).toBe('SYNCED');
     exactlyOnce(ticketId);
-    expect(zendesk.requestsTo('create').filter((r) => r.headers['idempotency-key'] === ticketId).at(-1)!.outcome).toBe(201);
+    expect(
+      zendesk
+        .requestsTo('create')
+        .filter((r) => r.headers['idempotency-key'] === ticketId)
+        .at(-1)!.outcome,
+    ).toBe(201);
   });
 
   it('looks the ticket up by external_id when the retry comes after the 2-hour idempotency window', async () => {
@@ -231,7 +245,10 @@ describe('zendesk-sync against a fake Zendesk', () => {
     const attach = async (fileType: 'LOG' | 'FEEDBACK_PHOTO', fileName: string, contentType: string, content: Buffer, claimedSize?: number) => {
       const blobKey = `support-files/${ticketId}/${fileType}/${fileName}`;
       await blobs.put(blobKey, Readable.from([content]), { contentType });
-      await tickets.handle(recordId, { type: 'AttachSupportFile', data: { recordId, fileType, blobKey, fileName, contentType, size: claimedSize ?? content.length, now: Date.now() } });
+      await tickets.handle(recordId, {
+        type: 'AttachSupportFile',
+        data: { recordId, fileType, blobKey, fileName, contentType, size: claimedSize ?? content.length, now: Date.now() },
+      });
       return blobKey;
     };
     const photoKey = await attach('FEEDBACK_PHOTO', 'photo.jpg', 'image/jpeg', photo);

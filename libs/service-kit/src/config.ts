@@ -39,23 +39,24 @@ export const byteSize = (fallback: number) =>
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** What every HTTP service shares; each service has its own default port. */
-export const httpConfigSchema = (defaultPort = 3000) => z.object({
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port(defaultPort),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Base of links we hand out (logPath, feedbackPhoto); defaults to http://HOST:PORT. */
-  PUBLIC_BASE_URL: z.url().optional(),
-  /** Comma-separated admin bearer tokens. */
-  ADMIN_TOKEN: z.string().optional(),
-  /** Prometheus metrics at /metrics (on by default; `off` records nothing, for comparison runs). */
-  METRICS: z.enum(['on', 'off']).default('on'),
-  /** Serve /metrics on this port instead of the API port. */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; unset = tracing off, at no cost. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  /** Share of new traces recorded (0..1). A request whose traceparent says "sampled" is always traced, and so is all it causes. */
-  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1),
-});
+export const httpConfigSchema = (defaultPort = 3000) =>
+  z.object({
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port(defaultPort),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Base of links we hand out (logPath, feedbackPhoto); defaults to http://HOST:PORT. */
+    PUBLIC_BASE_URL: z.url().optional(),
+    /** Comma-separated admin bearer tokens. */
+    ADMIN_TOKEN: z.string().optional(),
+    /** Prometheus metrics at /metrics (on by default; `off` records nothing, for comparison runs). */
+    METRICS: z.enum(['on', 'off']).default('on'),
+    /** Serve /metrics on this port instead of the API port. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; unset = tracing off, at no cost. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    /** Share of new traces recorded (0..1). A request whose traceparent says "sampled" is always traced, and so is all it causes. */
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1),
+  });
 
 export type HttpConfig = z.output<ReturnType<typeof httpConfigSchema>>;
 

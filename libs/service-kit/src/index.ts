@@ -9,4 +9,3 @@ export * from './user-rate-limit';
 export * from './create-service-app';
 export * from './graceful-shutdown';
 export * from './observability';
-

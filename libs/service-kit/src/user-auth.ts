@@ -57,7 +57,12 @@ export function userKeysFrom(config: UserAuthConfig): UserKeys {
     ...(config.USER_JWT_SECRET ? { secret: config.USER_JWT_SECRET } : {}),
     // jose caches the set and refetches on an unknown kid (at most once per cooldown).
     ...(config.USER_JWT_JWKS_URL
-      ? { jwks: createRemoteJWKSet(new URL(config.USER_JWT_JWKS_URL), { cooldownDuration: config.USER_JWT_JWKS_COOLDOWN_SECONDS * 1000, timeoutDuration: 5000 }) }
+      ? {
+          jwks: createRemoteJWKSet(new URL(config.USER_JWT_JWKS_URL), {
+            cooldownDuration: config.USER_JWT_JWKS_COOLDOWN_SECONDS * 1000,
+            timeoutDuration: 5000,
+          }),
+        }
       : {}),
   };
 }
@@ -102,12 +107,14 @@ function tokenVerifier(config: UserAuthConfig, keys: UserKeys): (token: string, 
       const alg = algorithmOf(token);
       let sub: string | undefined;
       if (alg === 'HS256' && secret) sub = (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload.sub;
-      else if ((alg === 'RS256' || alg === 'ES256') && keys.jwks) sub = (await jwtVerify(token, keys.jwks, { ...options, algorithms: ['RS256', 'ES256'] })).payload.sub;
+      else if ((alg === 'RS256' || alg === 'ES256') && keys.jwks)
+        sub = (await jwtVerify(token, keys.jwks, { ...options, algorithms: ['RS256', 'ES256'] })).payload.sub;
       else throw new errors.JOSEAlgNotAllowed(`alg ${alg} is not accepted`);
       if (!sub) throw new errors.JWTClaimValidationFailed('missing sub', {}, 'sub', 'missing');
       return sub;
     } catch (error) {
-      if (isKeySetProblem(error)) throw new AppError(503, 'USER_AUTH.KEYS_UNAVAILABLE', 'The app token keys (USER_JWT_JWKS_URL) cannot be fetched right now; retry later');
+      if (isKeySetProblem(error))
+        throw new AppError(503, 'USER_AUTH.KEYS_UNAVAILABLE', 'The app token keys (USER_JWT_JWKS_URL) cannot be fetched right now; retry later');
       if (!isTokenProblem(error)) throw error;
       void reply.header('WWW-Authenticate', 'Bearer realm="support-desk-app", error="invalid_token"');
       throw new AppError(401, error instanceof errors.JWTExpired ? 'USER_AUTH.EXPIRED' : 'USER_AUTH.INVALID', tokenMessage(error));

@@ -18,7 +18,11 @@ export async function registerUserRateLimits(app: FastifyInstance): Promise<void
     global: false,
     hook: 'preHandler',
     errorResponseBuilder: (_request, context) =>
-      new AppError(429, 'RATE_LIMIT.EXCEEDED', `Too many requests: at most ${context.max} per hour; retry after ${Math.max(1, Math.ceil(context.ttl / 1000))} s (Retry-After)`),
+      new AppError(
+        429,
+        'RATE_LIMIT.EXCEEDED',
+        `Too many requests: at most ${context.max} per hour; retry after ${Math.max(1, Math.ceil(context.ttl / 1000))} s (Retry-After)`,
+      ),
   });
 }
 

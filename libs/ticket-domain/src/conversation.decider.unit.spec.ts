@@ -24,10 +24,26 @@ const recordId = 'r-1';
 const ticketId = 't-1';
 const requested: TicketEvent = {
   type: 'TicketRequested',
-  data: { recordId, ticketId, uuid: 'u-1', udid: 'd-1', subject: 'Crash', message: 'On start', email: 'a@example.com', name: null, category: 'bug', phone: null, images: [], requestedAt: 100 },
+  data: {
+    recordId,
+    ticketId,
+    uuid: 'u-1',
+    udid: 'd-1',
+    subject: 'Crash',
+    message: 'On start',
+    email: 'a@example.com',
+    name: null,
+    category: 'bug',
+    phone: null,
+    images: [],
+    requestedAt: 100,
+  },
 };
 const synced: TicketEvent = { type: 'TicketSynced', data: { recordId, ticketId, zendeskTicketId: '42', syncedAt: 200 } };
-const reply = (uuid = 'u-1', replyId = 'rep-1'): ReplyToTicket => ({ type: 'ReplyToTicket', data: { recordId, replyId, uuid, body: 'Still', images: [], now: 300 } });
+const reply = (uuid = 'u-1', replyId = 'rep-1'): ReplyToTicket => ({
+  type: 'ReplyToTicket',
+  data: { recordId, replyId, uuid, body: 'Still', images: [], now: 300 },
+});
 const replied: TicketEvent = { type: 'UserReplied', data: { recordId, ticketId, replyId: 'rep-1', uuid: 'u-1', body: 'Still', images: [], repliedAt: 300 } };
 const comment = (over: Partial<RecordTicketComment['data']> = {}): RecordTicketComment => ({
   type: 'RecordTicketComment',
@@ -35,7 +51,18 @@ const comment = (over: Partial<RecordTicketComment['data']> = {}): RecordTicketC
 });
 const added = (over: Partial<Extract<TicketEvent, { type: 'TicketCommentAdded' }>['data']> = {}): TicketEvent => ({
   type: 'TicketCommentAdded',
-  data: { recordId, ticketId, zendeskTicketId: '42', commentId: 'c-1', authorRole: 'AGENT', public: true, body: 'Try 5.13', createdAt: 400, replyId: null, ...over },
+  data: {
+    recordId,
+    ticketId,
+    zendeskTicketId: '42',
+    commentId: 'c-1',
+    authorRole: 'AGENT',
+    public: true,
+    body: 'Try 5.13',
+    createdAt: 400,
+    replyId: null,
+    ...over,
+  },
 });
 
 describe('ReplyToTicket', () => {
@@ -47,12 +74,22 @@ describe('ReplyToTicket', () => {
 
 describe('RecordTicketComment', () => {
   it("an agent's comment: TicketCommentAdded", () => given([requested, synced]).when(comment()).then([added()]));
-  it('the same Zendesk comment id again (repeat or late delivery): nothing new', () => given([requested, synced, added()]).when(comment({ body: 'edited' })).then([]));
+  it('the same Zendesk comment id again (repeat or late delivery): nothing new', () =>
+    given([requested, synced, added()])
+      .when(comment({ body: 'edited' }))
+      .then([]));
   it('a posted reply keeps its reply id; an unknown reply id is dropped', () => {
-    given([requested, synced, replied]).when(comment({ authorRole: 'END_USER', replyId: 'rep-1' })).then([added({ authorRole: 'END_USER', replyId: 'rep-1' })]);
-    given([requested, synced]).when(comment({ replyId: 'nope' })).then([added()]);
+    given([requested, synced, replied])
+      .when(comment({ authorRole: 'END_USER', replyId: 'rep-1' }))
+      .then([added({ authorRole: 'END_USER', replyId: 'rep-1' })]);
+    given([requested, synced])
+      .when(comment({ replyId: 'nope' }))
+      .then([added()]);
   });
-  it("another Zendesk ticket's comment: mismatch", () => given([requested, synced]).when(comment({ zendeskTicketId: '43' })).thenFails('TICKET.ZENDESK_MISMATCH'));
+  it("another Zendesk ticket's comment: mismatch", () =>
+    given([requested, synced])
+      .when(comment({ zendeskTicketId: '43' }))
+      .thenFails('TICKET.ZENDESK_MISMATCH'));
   it('marks the reply delivered in the write model', () => {
     const state = foldTicket([requested, synced, replied, added({ authorRole: 'END_USER', replyId: 'rep-1' })]);
     expect(state.status === 'open' && state.replies).toEqual([{ replyId: 'rep-1', body: 'Still', images: [], repliedAt: 300, zendeskCommentId: 'c-1' }]);

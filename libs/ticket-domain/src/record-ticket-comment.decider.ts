@@ -29,5 +29,10 @@ export function recordTicketComment({ data }: RecordTicketComment, state: Ticket
   if (state.commentIds.includes(data.commentId)) return [];
   const replyId = data.replyId && state.replies.some((r) => r.replyId === data.replyId) ? data.replyId : null;
   const { recordId, zendeskTicketId, commentId, authorRole, body, createdAt } = data;
-  return [{ type: 'TicketCommentAdded', data: { recordId, ticketId: state.ticketId, zendeskTicketId, commentId, authorRole, public: data.public, body, createdAt, replyId } }];
+  return [
+    {
+      type: 'TicketCommentAdded',
+      data: { recordId, ticketId: state.ticketId, zendeskTicketId, commentId, authorRole, public: data.public, body, createdAt, replyId },
+    },
+  ];
 }

@@ -15,7 +15,15 @@ export function replyToTicket({ data }: ReplyToTicket, state: Ticket): TicketEve
   return [
     {
       type: 'UserReplied',
-      data: { recordId: data.recordId, ticketId: state.ticketId, replyId: data.replyId, uuid: data.uuid, body: data.body, images: data.images, repliedAt: data.now },
+      data: {
+        recordId: data.recordId,
+        ticketId: state.ticketId,
+        replyId: data.replyId,
+        uuid: data.uuid,
+        body: data.body,
+        images: data.images,
+        repliedAt: data.now,
+      },
     },
   ];
 }

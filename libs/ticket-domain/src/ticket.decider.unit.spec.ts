@@ -42,11 +42,15 @@ const file = { recordId, fileType: 'LOG' as const, blobKey: 'logs/k', fileName: 
 
 describe('ticket decider', () => {
   it('requests a ticket on an empty stream', () => {
-    given([]).when({ type: 'RequestTicket', data: { ...fields, now: 100 } }).then([requested]);
+    given([])
+      .when({ type: 'RequestTicket', data: { ...fields, now: 100 } })
+      .then([requested]);
   });
 
   it('refuses to request the same ticket twice', () => {
-    given([requested]).when({ type: 'RequestTicket', data: { ...fields, now: 200 } }).thenFails('TICKET.ALREADY_EXISTS');
+    given([requested])
+      .when({ type: 'RequestTicket', data: { ...fields, now: 200 } })
+      .thenFails('TICKET.ALREADY_EXISTS');
   });
 
   it('attaches a file to an existing ticket, carrying its ticket id', () => {
@@ -56,21 +60,33 @@ describe('ticket decider', () => {
   });
 
   it('refuses a file for an unknown ticket', () => {
-    given([]).when({ type: 'AttachSupportFile', data: { ...file, now: 300 } }).thenFails('TICKET.NOT_FOUND');
+    given([])
+      .when({ type: 'AttachSupportFile', data: { ...file, now: 300 } })
+      .thenFails('TICKET.NOT_FOUND');
   });
 
   it('records a sync once; a redelivered identical result adds nothing', () => {
     const synced: TicketEvent = { type: 'TicketSynced', data: { recordId, ticketId, zendeskTicketId: '9', syncedAt: 400 } };
-    given([requested]).when({ type: 'RecordTicketSynced', data: { recordId, zendeskTicketId: '9', now: 400 } }).then([synced]);
-    given([requested, synced]).when({ type: 'RecordTicketSynced', data: { recordId, zendeskTicketId: '9', now: 500 } }).then([]);
-    given([requested, synced]).when({ type: 'RecordTicketSynced', data: { recordId, zendeskTicketId: '10', now: 500 } }).thenFails('TICKET.ALREADY_SYNCED');
+    given([requested])
+      .when({ type: 'RecordTicketSynced', data: { recordId, zendeskTicketId: '9', now: 400 } })
+      .then([synced]);
+    given([requested, synced])
+      .when({ type: 'RecordTicketSynced', data: { recordId, zendeskTicketId: '9', now: 500 } })
+      .then([]);
+    given([requested, synced])
+      .when({ type: 'RecordTicketSynced', data: { recordId, zendeskTicketId: '10', now: 500 } })
+      .thenFails('TICKET.ALREADY_SYNCED');
   });
 
   it('records a sync failure, but not after a success', () => {
     const failed: TicketEvent = { type: 'TicketSyncFailed', data: { recordId, ticketId, reason: '503', attempts: 5, failedAt: 400 } };
-    given([requested]).when({ type: 'RecordTicketSyncFailed', data: { recordId, reason: '503', attempts: 5, now: 400 } }).then([failed]);
+    given([requested])
+      .when({ type: 'RecordTicketSyncFailed', data: { recordId, reason: '503', attempts: 5, now: 400 } })
+      .then([failed]);
     const synced: TicketEvent = { type: 'TicketSynced', data: { recordId, ticketId, zendeskTicketId: '9', syncedAt: 300 } };
-    given([requested, synced]).when({ type: 'RecordTicketSyncFailed', data: { recordId, reason: '503', attempts: 5, now: 400 } }).then([]);
+    given([requested, synced])
+      .when({ type: 'RecordTicketSyncFailed', data: { recordId, reason: '503', attempts: 5, now: 400 } })
+      .then([]);
   });
 });
 
@@ -97,7 +113,10 @@ describe('Zendesk files and status', () => {
     type: 'SupportFileSynced',
     data: { recordId, ticketId, blobKey: 'logs/k', zendeskTicketId: '9', mode: 'LINK', syncedAt: 500 },
   };
-  const status = (s: string, changedAt: number) => ({ type: 'RecordTicketStatusChanged' as const, data: { recordId, zendeskTicketId: '9', status: s, changedAt } });
+  const status = (s: string, changedAt: number) => ({
+    type: 'RecordTicketStatusChanged' as const,
+    data: { recordId, zendeskTicketId: '9', status: s, changedAt },
+  });
   const changed = (s: string, changedAt: number): TicketEvent => ({
     type: 'TicketStatusChanged',
     data: { recordId, ticketId, status: s, zendeskTicketId: '9', changedAt },
@@ -106,28 +125,44 @@ describe('Zendesk files and status', () => {
   it('records a file sent to Zendesk once per blob', () => {
     const command = { type: 'RecordSupportFileSynced' as const, data: { recordId, blobKey: 'logs/k', zendeskTicketId: '9', mode: 'LINK' as const, now: 500 } };
     given([requested, synced]).when(command).then([fileSynced]);
-    given([requested, synced, fileSynced]).when({ ...command, data: { ...command.data, now: 600 } }).then([]);
+    given([requested, synced, fileSynced])
+      .when({ ...command, data: { ...command.data, now: 600 } })
+      .then([]);
     given([]).when(command).thenFails('TICKET.NOT_FOUND');
   });
 
   it('records a status change, upper-cased', () => {
-    given([requested, synced]).when(status('open', 1_000)).then([changed('OPEN', 1_000)]);
+    given([requested, synced])
+      .when(status('open', 1_000))
+      .then([changed('OPEN', 1_000)]);
   });
 
   it('ignores a repeated delivery and an older report that arrives late', () => {
-    given([requested, synced, changed('OPEN', 1_000)]).when(status('OPEN', 1_000)).then([]);
-    given([requested, synced, changed('OPEN', 1_000)]).when(status('open', 2_000)).then([]);
-    given([requested, synced, changed('SOLVED', 2_000)]).when(status('PENDING', 1_500)).then([]);
-    given([requested, synced, changed('SOLVED', 2_000)]).when(status('OPEN', 3_000)).then([changed('OPEN', 3_000)]);
+    given([requested, synced, changed('OPEN', 1_000)])
+      .when(status('OPEN', 1_000))
+      .then([]);
+    given([requested, synced, changed('OPEN', 1_000)])
+      .when(status('open', 2_000))
+      .then([]);
+    given([requested, synced, changed('SOLVED', 2_000)])
+      .when(status('PENDING', 1_500))
+      .then([]);
+    given([requested, synced, changed('SOLVED', 2_000)])
+      .when(status('OPEN', 3_000))
+      .then([changed('OPEN', 3_000)]);
   });
 
   it('refuses a status for another Zendesk ticket, or for an unknown ticket', () => {
-    given([requested, synced]).when({ ...status('OPEN', 1), data: { ...status('OPEN', 1).data, zendeskTicketId: '10' } }).thenFails('TICKET.ZENDESK_MISMATCH');
+    given([requested, synced])
+      .when({ ...status('OPEN', 1), data: { ...status('OPEN', 1).data, zendeskTicketId: '10' } })
+      .thenFails('TICKET.ZENDESK_MISMATCH');
     given([]).when(status('OPEN', 1)).thenFails('TICKET.NOT_FOUND');
   });
 
   it('accepts a status before our TicketSynced is written (crash between Zendesk 201 and our append)', () => {
-    given([requested]).when(status('NEW', 1)).then([changed('NEW', 1)]);
+    given([requested])
+      .when(status('NEW', 1))
+      .then([changed('NEW', 1)]);
   });
 
   it('folds status and synced files into the state', () => {

@@ -82,7 +82,11 @@ export const seedCreateBody = {
 };
 
 export async function uploadImage(app: FastifyInstance, content: Buffer = images.jpeg): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/common/upload/file?bucketType=LOG_IMAGE', ...multipart({ content, name: 'shot.jpg', type: 'image/jpeg' }) });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/common/upload/file?bucketType=LOG_IMAGE',
+    ...multipart({ content, name: 'shot.jpg', type: 'image/jpeg' }),
+  });
   if (res.statusCode !== 200) throw new Error(`image upload failed: ${res.statusCode} ${res.body}`);
   return res.json().data as string;
 }

@@ -23,7 +23,10 @@ describe('formatting', () => {
 
 describe('what an event changed', () => {
   it('names each event type and its changes, PII as recorded', () => {
-    const requested = summarizeEvent({ type: 'TicketRequested', data: { subject: 'S', email: 'a@b.c', phone: '+1 555', name: null, category: 'c', uuid: 'u', udid: 'd', images: ['x.png'] } });
+    const requested = summarizeEvent({
+      type: 'TicketRequested',
+      data: { subject: 'S', email: 'a@b.c', phone: '+1 555', name: null, category: 'c', uuid: 'u', udid: 'd', images: ['x.png'] },
+    });
     expect(requested.title).toBe('Ticket requested');
     expect(requested.changes).toContainEqual({ label: 'Email', value: 'a@b.c' });
     expect(requested.changes).toContainEqual({ label: 'Phone', value: '+1 555' });
@@ -41,11 +44,17 @@ describe('what an event changed', () => {
       { label: 'Reason', value: 'Zendesk answered 503' },
       { label: 'Attempts', value: '3' },
     ]);
-    expect(summarizeEvent({ type: 'TicketSynced', data: { zendeskTicketId: '1001' } })).toEqual({ title: 'Synced to Zendesk', changes: [{ label: 'Zendesk ticket', value: '1001' }] });
+    expect(summarizeEvent({ type: 'TicketSynced', data: { zendeskTicketId: '1001' } })).toEqual({
+      title: 'Synced to Zendesk',
+      changes: [{ label: 'Zendesk ticket', value: '1001' }],
+    });
     expect(summarizeEvent({ type: 'TicketStatusChanged', data: { status: 'SOLVED', changedAt: 0 } }).changes[0]).toEqual({ label: 'Status', value: 'SOLVED' });
     expect(summarizeEvent({ type: 'SupportFileSynced', data: { mode: 'LINK', zendeskTicketId: '7' } }).changes[1]!.value).toMatch(/link/);
     const names = uploadedFileNames([{ type: 'SupportFileUploaded', data: { blobKey: 'k1', fileName: 'device.log' } }]);
-    expect(summarizeEvent({ type: 'SupportFileSynced', data: { blobKey: 'k1', mode: 'ATTACHMENT', zendeskTicketId: '7' } }, names).changes[0]).toEqual({ label: 'File', value: 'device.log' });
+    expect(summarizeEvent({ type: 'SupportFileSynced', data: { blobKey: 'k1', mode: 'ATTACHMENT', zendeskTicketId: '7' } }, names).changes[0]).toEqual({
+      label: 'File',
+      value: 'device.log',
+    });
     expect(summarizeEvent({ type: 'SomethingNew', data: {} })).toEqual({ title: 'SomethingNew', changes: [] });
   });
 

@@ -33,7 +33,10 @@ describe('the search request body', () => {
   });
 
   it('turns the inclusive "Created to" day into the exclusive next day', () => {
-    expect(searchRequestBody({ ...emptyForm(), createdFrom: '2026-02-28', createdTo: '2026-02-28' })).toEqual({ createdFrom: '2026-02-28', createdTo: '2026-03-01' });
+    expect(searchRequestBody({ ...emptyForm(), createdFrom: '2026-02-28', createdTo: '2026-02-28' })).toEqual({
+      createdFrom: '2026-02-28',
+      createdTo: '2026-03-01',
+    });
     expect(nextDay('2024-02-28')).toBe('2024-02-29');
     expect(nextDay('2026-12-31')).toBe('2027-01-01');
   });

@@ -38,7 +38,8 @@ describeWithRealServer('S3BlobStore', await findS3(), (endpoint) => {
   describe('multipart uploads', () => {
     const MiB = 1024 * 1024;
     /** Chunks that straddle part boundaries, so a part is filled from two chunks. */
-    const oddChunks = (bytes: Buffer) => Readable.from(Array.from({ length: Math.ceil(bytes.length / 99_991) }, (_, i) => bytes.subarray(i * 99_991, (i + 1) * 99_991)));
+    const oddChunks = (bytes: Buffer) =>
+      Readable.from(Array.from({ length: Math.ceil(bytes.length / 99_991) }, (_, i) => bytes.subarray(i * 99_991, (i + 1) * 99_991)));
 
     it('streams a file of several parts, every byte in place', async () => {
       const blobs = new S3BlobStore({ ...endpoint(), keyPrefix });

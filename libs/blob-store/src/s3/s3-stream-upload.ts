@@ -45,7 +45,9 @@ export async function streamUpload(s3: S3Client, target: StreamUploadTarget, sou
     if (!uploadId) throw new Error('S3 answered CreateMultipartUpload without an UploadId');
     if (parts.length >= MAX_PARTS) throw new Error(`S3 takes at most ${MAX_PARTS} parts of ${partBytes} bytes`);
     const PartNumber = parts.length + 1;
-    const { ETag } = await s3.send(new UploadPartCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber, Body: part.subarray(0, filled) }));
+    const { ETag } = await s3.send(
+      new UploadPartCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber, Body: part.subarray(0, filled) }),
+    );
     parts.push({ ETag, PartNumber });
     filled = 0; // the SDK is done with the bytes once the part is stored: the buffer is free again
   };

@@ -23,14 +23,23 @@ export function instrumentBus(bus: EventBus, registry: Registry, options: BusIns
   const handled = counter(registry, 'bus_messages_handled_total', 'Messages a consumer group handled');
   const failed = counter(registry, 'bus_messages_failed_total', 'Handler attempts that threw (each is retried until it is dead-lettered)');
   const deadLettered = counter(registry, 'bus_messages_dead_lettered_total', 'Messages dead-lettered after their last attempt failed');
-  const duration = getOrCreate(registry, 'bus_handler_duration_seconds', () => new Histogram({
-    name: 'bus_handler_duration_seconds',
-    help: 'Time a consumer group spent on one handler attempt',
-    labelNames: ['group'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  }));
-  const published = getOrCreate(registry, 'bus_messages_published_total', () => new Counter({ name: 'bus_messages_published_total', help: 'Messages published to the bus', registers: [registry] }));
+  const duration = getOrCreate(
+    registry,
+    'bus_handler_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'bus_handler_duration_seconds',
+        help: 'Time a consumer group spent on one handler attempt',
+        labelNames: ['group'],
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        registers: [registry],
+      }),
+  );
+  const published = getOrCreate(
+    registry,
+    'bus_messages_published_total',
+    () => new Counter({ name: 'bus_messages_published_total', help: 'Messages published to the bus', registers: [registry] }),
+  );
   const done = new Map<string, number>();
   let publishedCount = 0;
   if (options.inProcessLag) {
@@ -48,7 +57,12 @@ export function instrumentBus(bus: EventBus, registry: Registry, options: BusIns
     },
     subscribe(group, handler, subscribeOptions) {
       const maxAttempts = subscribeOptions?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-      const ins: GroupInstruments = { handled: handled.labels(group), failed: failed.labels(group), deadLettered: deadLettered.labels(group), duration: duration.labels(group) };
+      const ins: GroupInstruments = {
+        handled: handled.labels(group),
+        failed: failed.labels(group),
+        deadLettered: deadLettered.labels(group),
+        duration: duration.labels(group),
+      };
       // Zero from the start: rate() and "> 0" alerts need the series before the first failure.
       for (const c of [ins.handled, ins.failed, ins.deadLettered]) c.inc(0);
       // Failed attempts per event id: when they reach maxAttempts the bus dead-letters the message.
@@ -56,29 +70,31 @@ export function instrumentBus(bus: EventBus, registry: Registry, options: BusIns
       done.set(group, publishedCount);
       const markDone = () => done.set(group, (done.get(group) ?? 0) + 1);
       const counted: MessageHandler = async (message) => {
-          const started = performance.now();
-          try {
-            await handler(message);
-            ins.handled.inc();
+        const started = performance.now();
+        try {
+          await handler(message);
+          ins.handled.inc();
+          attempts.delete(message.event.id);
+          markDone();
+        } catch (error) {
+          ins.failed.inc();
+          const tried = (attempts.get(message.event.id) ?? 0) + 1;
+          if (tried >= maxAttempts) {
             attempts.delete(message.event.id);
+            ins.deadLettered.inc();
             markDone();
-          } catch (error) {
-            ins.failed.inc();
-            const tried = (attempts.get(message.event.id) ?? 0) + 1;
-            if (tried >= maxAttempts) {
-              attempts.delete(message.event.id);
-              ins.deadLettered.inc();
-              markDone();
-            } else attempts.set(message.event.id, tried);
-            throw error;
-          } finally {
-            ins.duration.observe((performance.now() - started) / 1000);
-          }
+          } else attempts.set(message.event.id, tried);
+          throw error;
+        } finally {
+          ins.duration.observe((performance.now() - started) / 1000);
+        }
       };
       // Tracing on: each delivery continues the trace kept in the event's metadata (traceparent).
       const traced: MessageHandler = (message) =>
-        inSpan(`${group} process ${message.event.type}`, { kind: SpanKind.CONSUMER, parent: contextFrom(message.event.metadata.traceparent), attributes: { 'messaging.consumer.group.name': group } }, () =>
-          counted(message),
+        inSpan(
+          `${group} process ${message.event.type}`,
+          { kind: SpanKind.CONSUMER, parent: contextFrom(message.event.metadata.traceparent), attributes: { 'messaging.consumer.group.name': group } },
+          () => counted(message),
         );
       return bus.subscribe(group, tracingEnabled() ? traced : counted, subscribeOptions);
     },

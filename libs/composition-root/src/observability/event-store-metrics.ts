@@ -22,7 +22,12 @@ export function instrumentEventStore(store: EventStore, registry: Registry): Eve
     buckets: [1, 2, 5, 10, 25, 50, 100],
     registers: [registry],
   });
-  const appended = new Counter({ name: 'eventstore_events_appended_total', help: 'Events appended, by event type', labelNames: ['type'], registers: [registry] });
+  const appended = new Counter({
+    name: 'eventstore_events_appended_total',
+    help: 'Events appended, by event type',
+    labelNames: ['type'],
+    registers: [registry],
+  });
   const byType = new Map<string, { inc(): void }>();
   const countType = (type: string) => {
     let child = byType.get(type);
@@ -50,8 +55,10 @@ export function instrumentEventStore(store: EventStore, registry: Registry): Eve
     append: !tracing
       ? timedAppend
       : (streamId, events, options) =>
-          inSpan(`eventstore append ${events.map((e) => e.type).join(',')}`, { kind: SpanKind.INTERNAL, attributes: { 'eventstore.events': events.length } }, () =>
-            timedAppend(streamId, withTraceparent(events), options),
+          inSpan(
+            `eventstore append ${events.map((e) => e.type).join(',')}`,
+            { kind: SpanKind.INTERNAL, attributes: { 'eventstore.events': events.length } },
+            () => timedAppend(streamId, withTraceparent(events), options),
           ),
     readStream: (streamId) => store.readStream(streamId),
     subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),

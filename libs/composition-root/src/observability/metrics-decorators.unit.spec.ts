@@ -57,7 +57,14 @@ describe('event store metrics', () => {
   it('counts appended events by type, and times every append (failed ones too)', async () => {
     const registry = new Registry();
     const store = instrumentEventStore(fakeStore(), registry);
-    await store.append('ticket-1', [{ type: 'TicketRequested', data: {} }, { type: 'SupportFileUploaded', data: {} }], { expectedRevision: 'no_stream' });
+    await store.append(
+      'ticket-1',
+      [
+        { type: 'TicketRequested', data: {} },
+        { type: 'SupportFileUploaded', data: {} },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
     await store.append('ticket-1', [{ type: 'SupportFileUploaded', data: {} }], { expectedRevision: 1 });
     expect(await value(registry, 'eventstore_events_appended_total{type="TicketRequested"}')).toBe(1);
     expect(await value(registry, 'eventstore_events_appended_total{type="SupportFileUploaded"}')).toBe(2);
@@ -74,10 +81,18 @@ describe('bus metrics', () => {
     const registry = new Registry();
     const inner = fakeBus();
     const bus = instrumentBus(inner, registry, { inProcessLag: true });
-    await bus.subscribe('search', async (m) => {
-      if (m.event.type === 'Bad') throw new Error('boom');
-    }, { maxAttempts: 2 });
-    await bus.publish([{ key: 'k', event: recorded('1') }, { key: 'k', event: recorded('2', 'Bad') }, { key: 'k', event: recorded('3') }]);
+    await bus.subscribe(
+      'search',
+      async (m) => {
+        if (m.event.type === 'Bad') throw new Error('boom');
+      },
+      { maxAttempts: 2 },
+    );
+    await bus.publish([
+      { key: 'k', event: recorded('1') },
+      { key: 'k', event: recorded('2', 'Bad') },
+      { key: 'k', event: recorded('3') },
+    ]);
     expect(await value(registry, 'bus_consumer_lag_messages{group="search",partition="all"}')).toBe(3);
     await inner.deliver('search', { key: 'k', event: recorded('1') });
     for (let attempt = 0; attempt < 2; attempt++) await expect(inner.deliver('search', { key: 'k', event: recorded('2', 'Bad') })).rejects.toThrow('boom');
@@ -109,7 +124,7 @@ describe('relay metrics', () => {
     expect(await value(registry, 'relay_seconds_behind{relay="relay"}')).toBe(0);
   });
 
-  it('reads the numeric part of both stores\' positions', () => {
+  it("reads the numeric part of both stores' positions", () => {
     expect(numericPosition('1093')).toBe(1093);
     expect(numericPosition('7421/1093')).toBe(1093);
   });

@@ -90,7 +90,12 @@ function createGauges(registry: Registry, sourceSet: Set<Source>) {
     },
   });
   return {
-    head: new Gauge({ name: 'relay_head_position', help: 'Newest store position the relay has read (the head once caught up)', labelNames, registers: [registry] }),
+    head: new Gauge({
+      name: 'relay_head_position',
+      help: 'Newest store position the relay has read (the head once caught up)',
+      labelNames,
+      registers: [registry],
+    }),
     published: new Gauge({ name: 'relay_published_position', help: 'Store position of the last event the bus accepted', labelNames, registers: [registry] }),
     publishedTotal: new Counter({ name: 'relay_events_published_total', help: 'Events the relay published', labelNames, registers: [registry] }),
   };
@@ -106,7 +111,11 @@ async function publishTraced(bus: EventBus, relay: string, messages: BusMessage[
   const out = messages.map((message) => {
     const parent = message.event.metadata.traceparent;
     if (typeof parent !== 'string') return message;
-    const span = tracer().startSpan(`${relay} publish ${message.event.type}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.batch.message_count': messages.length } }, contextFrom(parent));
+    const span = tracer().startSpan(
+      `${relay} publish ${message.event.type}`,
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.batch.message_count': messages.length } },
+      contextFrom(parent),
+    );
     spans.push(span);
     const traceparent = currentTraceparent(trace.setSpan(context.active(), span));
     return { ...message, event: { ...message.event, metadata: { ...message.event.metadata, traceparent } } };

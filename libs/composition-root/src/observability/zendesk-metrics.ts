@@ -17,8 +17,17 @@ const BACKLOG_REFRESH_MS = 10_000;
  * Retry-After time they imposed, the rate limiter's queue, and the sync backlog:
  * tickets waiting for Zendesk (PENDING) and tickets that gave up (FAILED).
  */
-export function zendeskMetrics(registry: Registry): { instruments: ZendeskInstruments; watchLimiter(queueLength: () => number): void; watchBacklog(readModel: TicketReadModel): void } {
-  const calls = new Counter({ name: 'zendesk_requests_total', help: 'Zendesk API calls by method, endpoint template and status', labelNames: ['method', 'endpoint', 'status'], registers: [registry] });
+export function zendeskMetrics(registry: Registry): {
+  instruments: ZendeskInstruments;
+  watchLimiter(queueLength: () => number): void;
+  watchBacklog(readModel: TicketReadModel): void;
+} {
+  const calls = new Counter({
+    name: 'zendesk_requests_total',
+    help: 'Zendesk API calls by method, endpoint template and status',
+    labelNames: ['method', 'endpoint', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'zendesk_request_duration_seconds',
     help: 'Zendesk API call duration by method and endpoint template',
@@ -27,7 +36,11 @@ export function zendeskMetrics(registry: Registry): { instruments: ZendeskInstru
     registers: [registry],
   });
   const rateLimited = new Counter({ name: 'zendesk_rate_limited_total', help: 'Zendesk 429 answers', registers: [registry] });
-  const retryAfter = new Counter({ name: 'zendesk_retry_after_wait_seconds_total', help: 'Time all calls were paused by Retry-After of 429 answers', registers: [registry] });
+  const retryAfter = new Counter({
+    name: 'zendesk_retry_after_wait_seconds_total',
+    help: 'Time all calls were paused by Retry-After of 429 answers',
+    registers: [registry],
+  });
   const children = new Map<string, { calls: { inc(): void }; duration: { observe(v: number): void } }>();
   let queueLength: (() => number) | undefined;
   new Gauge({
@@ -80,10 +93,14 @@ export function zendeskMetrics(registry: Registry): { instruments: ZendeskInstru
       ...(tracingEnabled()
         ? {
             traced: <T>(method: string, endpoint: string, call: (headers: Record<string, string>) => Promise<T>) =>
-              inSpan(`zendesk ${method} ${endpoint}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.template': endpoint } }, () => {
-                const traceparent = currentTraceparent();
-                return call(traceparent ? { traceparent } : {});
-              }),
+              inSpan(
+                `zendesk ${method} ${endpoint}`,
+                { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.template': endpoint } },
+                () => {
+                  const traceparent = currentTraceparent();
+                  return call(traceparent ? { traceparent } : {});
+                },
+              ),
           }
         : {}),
     },

@@ -57,7 +57,10 @@ describe('every .avsc on file', () => {
   for (const file of files) {
     const [, type, version] = /^(\w+)\.v(\d+)\.avsc$/.exec(file) ?? [];
     expect(type, `${file} is named <EventType>.v<n>.avsc`).toBeDefined();
-    versions.set(type!, [...(versions.get(type!) ?? []), Number(version)].sort((a, b) => a - b));
+    versions.set(
+      type!,
+      [...(versions.get(type!) ?? []), Number(version)].sort((a, b) => a - b),
+    );
   }
 
   it('has no gaps in its versions, starting at v1', () => {

@@ -32,10 +32,5 @@ export type CreateTicketBody = z.output<typeof createTicketBodySchema>;
 export const createTicketResponseSchema = envelopeSchema(supportRecordSchema);
 
 export const idempotencyKeyHeaderSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .trim()
-    .min(1)
-    .max(255, { message: 'Idempotency-Key must be at most 255 characters' })
-    .optional(),
+  'idempotency-key': z.string().trim().min(1).max(255, { message: 'Idempotency-Key must be at most 255 characters' }).optional(),
 });

@@ -17,8 +17,7 @@ export const fail = (message: string, detail: ErrorDetail): Envelope<null> => ({
   message,
 });
 
-export const envelopeSchema = <T extends z.ZodType>(data: T) =>
-  z.object({ data, detail: z.unknown().nullable(), error: z.boolean(), message: z.string() });
+export const envelopeSchema = <T extends z.ZodType>(data: T) => z.object({ data, detail: z.unknown().nullable(), error: z.boolean(), message: z.string() });
 
 export const errorEnvelopeSchema = z
   .object({

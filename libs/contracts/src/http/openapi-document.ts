@@ -129,7 +129,10 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
   },
   uploadSupportFile: {
     errors: [400, 404, 413, 415],
-    requestBody: multipart('LOG: any log file; FEEDBACK_PHOTO: a JPEG, PNG, WebP or HEIC image (checked by its bytes)', 'LOG 50 MiB, FEEDBACK_PHOTO 10 MiB by default (MAX_LOG_BYTES, MAX_FEEDBACK_PHOTO_BYTES)'),
+    requestBody: multipart(
+      'LOG: any log file; FEEDBACK_PHOTO: a JPEG, PNG, WebP or HEIC image (checked by its bytes)',
+      'LOG 50 MiB, FEEDBACK_PHOTO 10 MiB by default (MAX_LOG_BYTES, MAX_FEEDBACK_PHOTO_BYTES)',
+    ),
     successLinks: {
       ...recordLinks(),
       DownloadUploadedFile: {
@@ -141,7 +144,11 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
   },
   downloadSupportFile: {
     errors: [400, ...ADMIN, 404],
-    success: binary('The latest file of this type: a LOG as sent (text or archive types, else application/octet-stream), a FEEDBACK_PHOTO as its image type', ['application/octet-stream', 'text/plain', 'image/jpeg', 'image/png', 'image/webp', 'image/heic'], 'attachment; filename="…"'),
+    success: binary(
+      'The latest file of this type: a LOG as sent (text or archive types, else application/octet-stream), a FEEDBACK_PHOTO as its image type',
+      ['application/octet-stream', 'text/plain', 'image/jpeg', 'image/png', 'image/webp', 'image/heic'],
+      'attachment; filename="…"',
+    ),
   },
   downloadImage: {
     errors: [400, ...ADMIN, 404],
@@ -195,4 +202,3 @@ export function completeOpenApiDocument<T extends object>(input: T): T {
   }
   return input;
 }
-

@@ -24,9 +24,7 @@ export const userTicketSummarySchema = z
   })
   .meta({ id: 'UserTicketSummary' });
 
-export const userTicketListSchema = z
-  .object({ items: z.array(userTicketSummarySchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'UserTicketList' });
+export const userTicketListSchema = z.object({ items: z.array(userTicketSummarySchema), nextCursor: z.string().nullable() }).meta({ id: 'UserTicketList' });
 
 export const conversationEntrySchema = z
   .object({

@@ -41,7 +41,9 @@ describeWithRealServer('KafkaEventBus', await findKafka(), (endpoint) => {
         await producer.send({
           topic: bus.topic,
           acks: -1,
-          messages: [{ key: 'bad', value: Buffer.from('not avro'), headers: { [KAFKA_HEADERS.eventType]: 'TicketSynced', [KAFKA_HEADERS.schemaVersion]: '1' } }],
+          messages: [
+            { key: 'bad', value: Buffer.from('not avro'), headers: { [KAFKA_HEADERS.eventType]: 'TicketSynced', [KAFKA_HEADERS.schemaVersion]: '1' } },
+          ],
         });
         const good = ticketMessage('bad', 'TicketSynced');
         await bus.publish([good]);

@@ -4,9 +4,7 @@ import type { BusMessage, BusSubscription, MessageHandler } from '../event-bus.p
 import { decodeKafkaMessage } from './kafka-message-codec';
 import { forEachLimited, lanesByKey } from './key-lanes';
 
-export type GroupConsumerTuning = Partial<
-  Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout' | 'maxWaitTimeInMs' | 'retry'>
-> & {
+export type GroupConsumerTuning = Partial<Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout' | 'maxWaitTimeInMs' | 'retry'>> & {
   /** How long subscribe() waits for the group join before giving up. */
   joinTimeoutMs?: number;
   /** Partitions worked at once (default 4); more than this member owns gains nothing. */

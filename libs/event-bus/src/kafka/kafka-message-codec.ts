@@ -1,13 +1,6 @@
 import avro from 'avsc';
 import type { IHeaders, Message } from 'kafkajs';
-import {
-  AVRO_SCHEMA_VERSION,
-  eventCodec,
-  isTicketEventType,
-  loadAvroSchema,
-  type TicketEvent,
-  type TicketEventType,
-} from '@support-desk/contracts';
+import { AVRO_SCHEMA_VERSION, eventCodec, isTicketEventType, loadAvroSchema, type TicketEvent, type TicketEventType } from '@support-desk/contracts';
 import type { JsonObject, RecordedEvent } from '@support-desk/event-store';
 import type { BusMessage } from '../event-bus.port';
 

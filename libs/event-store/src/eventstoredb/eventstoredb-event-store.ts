@@ -1,10 +1,4 @@
-import {
-  EventStoreDBClient,
-  jsonEvent,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  type AppendResult as EsdbAppendResult,
-} from '@eventstore/db-client';
+import { EventStoreDBClient, jsonEvent, StreamNotFoundError, WrongExpectedVersionError, type AppendResult as EsdbAppendResult } from '@eventstore/db-client';
 import {
   WrongExpectedRevisionError,
   type AppendResult,

@@ -58,9 +58,7 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
       await store.append(stream, [event('A', 1)], { expectedRevision: 'no_stream' });
       await expect(store.append(stream, [event('B', 2)], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       await expect(store.append(stream, [event('B', 2)], { expectedRevision: 5 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-      await expect(store.append(`${prefix}none`, [event('B', 2)], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
-        WrongExpectedRevisionError,
-      );
+      await expect(store.append(`${prefix}none`, [event('B', 2)], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       expect((await store.readStream(stream)).length).toBe(1);
       const next = await store.append(stream, [event('B', 2)], { expectedRevision: 0 });
       expect(next.nextExpectedRevision).toBe(1);

@@ -114,7 +114,15 @@ export class FakeZendesk {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.alloc(0), at: Date.now(), outcome: 0 };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      at: Date.now(),
+      outcome: 0,
+    };
     this.requests.push(record);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -137,11 +145,12 @@ export class FakeZendesk {
     }
     if (fault?.kind === 'status') {
       const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
-      const body = fault.status === 429 ? 'Too Many Requests' : { error: fault.status >= 500 ? 'InternalError' : 'Error', description: `injected ${fault.status}` };
+      const body =
+        fault.status === 429 ? 'Too Many Requests' : { error: fault.status >= 500 ? 'InternalError' : 'Error', description: `injected ${fault.status}` };
       return reply(fault.status, body, headers);
     }
     if (!/^(Bearer \S+|Basic \S+)$/.test(req.headers.authorization ?? '')) {
-      return reply(401, { error: 'Couldn\'t authenticate you' });
+      return reply(401, { error: "Couldn't authenticate you" });
     }
     const drop = fault?.kind === 'drop-after-apply';
     const send = drop
@@ -154,7 +163,12 @@ export class FakeZendesk {
       case 'create':
         return this.createTicket(record, reply, send);
       case 'lookup':
-        return reply(200, { tickets: this.ticketsWithExternalId(record.query.get('external_id') ?? '').map(view), next_page: null, previous_page: null, count: 0 });
+        return reply(200, {
+          tickets: this.ticketsWithExternalId(record.query.get('external_id') ?? '').map(view),
+          next_page: null,
+          previous_page: null,
+          count: 0,
+        });
       case 'upload':
         return this.upload(record, reply, send);
       case 'update':
@@ -181,7 +195,11 @@ export class FakeZendesk {
     const input = parseJson(record.body) as { ticket?: Partial<FakeTicket> & { comment?: { html_body?: string } } } | undefined;
     const t = input?.ticket;
     if (!t || !t.comment?.html_body || !t.requester?.email) {
-      return reply(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Requester and comment are required' }] } });
+      return reply(422, {
+        error: 'RecordInvalid',
+        description: 'Record validation errors',
+        details: { base: [{ description: 'Requester and comment are required' }] },
+      });
     }
     const now = new Date().toISOString();
     const ticket: FakeTicket = {
@@ -210,7 +228,11 @@ export class FakeZendesk {
     if (!fileName) return reply(400, { error: 'InvalidValue', description: 'filename is required' });
     if (record.body.length > this.maxUploadBytes) return reply(413, { error: 'RecordInvalid', description: 'File size exceeds the limit' });
     if (this.refuseFileNames.test(fileName)) {
-      return reply(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'This file type is not allowed' }] } });
+      return reply(422, {
+        error: 'RecordInvalid',
+        description: 'Record validation errors',
+        details: { base: [{ description: 'This file type is not allowed' }] },
+      });
     }
     const declared = Number(headerOf(record, 'content-length'));
     if (Number.isFinite(declared) && declared !== record.body.length) return reply(400, { error: 'InvalidValue', description: 'Content-Length mismatch' });
@@ -223,7 +245,13 @@ export class FakeZendesk {
     };
     this.uploads.set(upload.token, upload);
     if (drop) return drop();
-    const attachment = { id: this.nextId++, file_name: fileName, content_type: upload.contentType, size: upload.size, content_url: `${this.url}/attachments/token/${upload.token}/?name=${encodeURIComponent(fileName)}` };
+    const attachment = {
+      id: this.nextId++,
+      file_name: fileName,
+      content_type: upload.contentType,
+      size: upload.size,
+      content_url: `${this.url}/attachments/token/${upload.token}/?name=${encodeURIComponent(fileName)}`,
+    };
     reply(201, { upload: { token: upload.token, expires_at: new Date(Date.now() + 3 * 86_400_000).toISOString(), attachment, attachments: [attachment] } });
   }
 
@@ -240,7 +268,13 @@ export class FakeZendesk {
     if (comment && text) {
       const unknown = (comment.uploads ?? []).filter((t) => !this.uploads.has(t));
       if (unknown.length > 0) return reply(422, { error: 'RecordInvalid', description: `Unknown upload token ${unknown.join(', ')}` });
-      const added = { id: this.nextId++, html_body: text, public: comment.public ?? true, uploads: comment.uploads ?? [], ...(comment.author_id ? { author_id: comment.author_id } : {}) };
+      const added = {
+        id: this.nextId++,
+        html_body: text,
+        public: comment.public ?? true,
+        uploads: comment.uploads ?? [],
+        ...(comment.author_id ? { author_id: comment.author_id } : {}),
+      };
       ticket.comments.push(added);
       ticket.updated_at = new Date().toISOString();
       events.push({ id: added.id, type: 'Comment', body: text, public: added.public, author_id: added.author_id ?? 1 });

@@ -24,7 +24,13 @@ async function withTimeout(check: Promise<void>): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${CHECK_TIMEOUT_MS} ms`), CHECK_TIMEOUT_MS)));
   try {
-    return await Promise.race([check.then(() => 'ok', (error: unknown) => (error instanceof Error ? error.message : 'failed')), timeout]);
+    return await Promise.race([
+      check.then(
+        () => 'ok',
+        (error: unknown) => (error instanceof Error ? error.message : 'failed'),
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

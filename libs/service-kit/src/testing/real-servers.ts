@@ -214,7 +214,20 @@ async function startS3Container(tc: Testcontainers): Promise<StartedServer<S3End
   const container = await new tc.GenericContainer(IMAGES.versitygw)
     .withExposedPorts(7070)
     .withTmpFs({ '/data': 'rw', '/meta': 'rw' })
-    .withCommand(['--port', ':7070', '--access', credentials.accessKeyId, '--secret', credentials.secretAccessKey, '--health', '/health', 'posix', '--sidecar', '/meta', '/data'])
+    .withCommand([
+      '--port',
+      ':7070',
+      '--access',
+      credentials.accessKeyId,
+      '--secret',
+      credentials.secretAccessKey,
+      '--health',
+      '/health',
+      'posix',
+      '--sidecar',
+      '/meta',
+      '/data',
+    ])
     .withWaitStrategy(tc.Wait.forHttp('/health', 7070))
     .start();
   return {

@@ -95,7 +95,11 @@ function searchForm(ctx: ViewContext, search: SearchState): HTMLFormElement {
       'div',
       { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, 'Search'),
-      h('button', { type: 'button', onclick: () => ctx.navigate(searchUrl({ form: emptyForm(), pageSize: search.pageSize, cursor: null }), { state: { page: 1 } }) }, 'Clear'),
+      h(
+        'button',
+        { type: 'button', onclick: () => ctx.navigate(searchUrl({ form: emptyForm(), pageSize: search.pageSize, cursor: null }), { state: { page: 1 } }) },
+        'Clear',
+      ),
     ),
   );
   form.addEventListener('submit', (event) => {
@@ -171,8 +175,20 @@ function resultsTable(ctx: ViewContext, records: SupportRecord[]): HTMLElement {
     'table',
     { class: 'tickets', role: 'table' },
     h('caption', { class: 'visually-hidden' }, 'Tickets, newest first. Open one by its subject.'),
-    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, COLUMNS.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)))),
-    h('tbody', { role: 'rowgroup' }, records.map((r) => resultRow(ctx, r))),
+    h(
+      'thead',
+      { role: 'rowgroup' },
+      h(
+        'tr',
+        { role: 'row' },
+        COLUMNS.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      { role: 'rowgroup' },
+      records.map((r) => resultRow(ctx, r)),
+    ),
   );
   return h('div', { class: 'table-wrap' }, table);
 }
@@ -205,7 +221,11 @@ export function syncBadge(status: SupportRecord['sync']['status']): HTMLElement 
 }
 
 function filesOf(r: SupportRecord): string {
-  const parts = [r.logPath ? 'log' : null, r.feedbackPhoto ? 'photo' : null, r.ticketInfo.images.length ? `${r.ticketInfo.images.length} image${r.ticketInfo.images.length === 1 ? '' : 's'}` : null];
+  const parts = [
+    r.logPath ? 'log' : null,
+    r.feedbackPhoto ? 'photo' : null,
+    r.ticketInfo.images.length ? `${r.ticketInfo.images.length} image${r.ticketInfo.images.length === 1 ? '' : 's'}` : null,
+  ];
   const given = parts.filter(Boolean);
   return given.length ? given.join(', ') : '—';
 }
@@ -216,9 +236,17 @@ function pager(ctx: ViewContext, search: SearchState, page: number | undefined, 
   return h(
     'nav',
     { class: 'pager', 'aria-label': 'Result pages' },
-    search.cursor ? h('button', { type: 'button', onclick: () => ctx.navigate(searchUrl({ ...search, cursor: null }), { state: { page: 1 } }) }, 'First page') : null,
+    search.cursor
+      ? h('button', { type: 'button', onclick: () => ctx.navigate(searchUrl({ ...search, cursor: null }), { state: { page: 1 } }) }, 'First page')
+      : null,
     // Cursor paging goes forward only; the page before is the history entry before.
     canGoBack ? h('button', { type: 'button', onclick: () => history.back() }, 'Previous page') : null,
-    nextCursor ? h('button', { type: 'button', class: 'primary', onclick: () => ctx.navigate(searchUrl({ ...search, cursor: nextCursor }), { state: { page: (page ?? 1) + 1 } }) }, 'Next page') : null,
+    nextCursor
+      ? h(
+          'button',
+          { type: 'button', class: 'primary', onclick: () => ctx.navigate(searchUrl({ ...search, cursor: nextCursor }), { state: { page: (page ?? 1) + 1 } }) },
+          'Next page',
+        )
+      : null,
   );
 }

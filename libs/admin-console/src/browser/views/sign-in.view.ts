@@ -12,7 +12,15 @@ export type SignInOptions = {
 
 /** The sign-in page: one password field for the admin token, checked against the server before it is kept. */
 export function renderSignIn({ api, main, notice, onSignedIn }: SignInOptions): void {
-  const input = h('input', { id: 'admin-token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'admin-token-hint' });
+  const input = h('input', {
+    id: 'admin-token',
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'admin-token-hint',
+  });
   const error = h('p', { id: 'sign-in-error', class: 'error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const heading = h('h1', { id: 'sign-in-title' }, 'Sign in');
@@ -23,7 +31,11 @@ export function renderSignIn({ api, main, notice, onSignedIn }: SignInOptions): 
     notice ? h('p', { class: 'notice', role: 'status' }, notice) : null,
     h('label', { for: 'admin-token' }, 'Admin token'),
     input,
-    h('p', { id: 'admin-token-hint', class: 'hint' }, 'The token npm start printed (kept in DATA_DIR/admin-token), or one of ADMIN_TOKEN. It stays in this tab only.'),
+    h(
+      'p',
+      { id: 'admin-token-hint', class: 'hint' },
+      'The token npm start printed (kept in DATA_DIR/admin-token), or one of ADMIN_TOKEN. It stays in this tab only.',
+    ),
     button,
     error,
   );

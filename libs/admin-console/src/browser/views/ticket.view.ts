@@ -28,11 +28,7 @@ async function load(ctx: ViewContext, ticketId: string, heading: HTMLElement, st
     status.removeAttribute('role');
     replaceChildren(
       status,
-      h(
-        'span',
-        { role: 'alert' },
-        notFound ? `No ticket has the id ${ticketId}. ` : `The ticket could not be loaded: ${messageOf(record.error)} `,
-      ),
+      h('span', { role: 'alert' }, notFound ? `No ticket has the id ${ticketId}. ` : `The ticket could not be loaded: ${messageOf(record.error)} `),
       notFound ? h('a', { href: CONSOLE_ROOT }, 'Search tickets') : h('button', { type: 'button', onclick: () => renderTicket(ctx, ticketId) }, 'Try again'),
     );
     document.title = 'Ticket not found · Support Desk admin';
@@ -141,10 +137,7 @@ function zendeskPanel(ctx: ViewContext, r: SupportRecord): HTMLElement {
   const panel = h(
     'div',
     null,
-    fieldList([
-      ['Sync status', syncBadge(r.sync.status)],
-      ...(r.sync.reason ? ([['Reason', r.sync.reason]] as [string, Child][]) : []),
-    ]),
+    fieldList([['Sync status', syncBadge(r.sync.status)], ...(r.sync.reason ? ([['Reason', r.sync.reason]] as [string, Child][]) : [])]),
   );
   const actions = h('div', { class: 'actions' });
   if (r.sync.status === 'FAILED') actions.append(retryButton(ctx, r, outcome));
@@ -220,7 +213,9 @@ function filesPanel(ctx: ViewContext, r: SupportRecord, events: readonly TicketH
     h('h3', null, 'Log'),
     r.logPath ? logDownload(ctx, fileUrl('LOG'), log?.fileName ?? `${r.ticketId}.log`, log?.size ?? null) : h('p', { class: 'empty' }, 'No log uploaded.'),
     h('h3', null, 'Feedback photo'),
-    r.feedbackPhoto ? preview(ctx, fileUrl('FEEDBACK_PHOTO'), 'Feedback photo', photo?.fileName ?? 'Feedback photo') : h('p', { class: 'empty' }, 'No feedback photo.'),
+    r.feedbackPhoto
+      ? preview(ctx, fileUrl('FEEDBACK_PHOTO'), 'Feedback photo', photo?.fileName ?? 'Feedback photo')
+      : h('p', { class: 'empty' }, 'No feedback photo.'),
     h('h3', null, 'Images'),
     r.ticketInfo.images.length > 0
       ? h(
