@@ -22,7 +22,3 @@ export const uploadImageQuerySchema = z.object({
 });
 
 export const uploadSupportFileResponseSchema = envelopeSchema(supportRecordSchema);
-
-export const uploadImageResponseSchema = envelopeSchema(
-  z.object({ name: z.string(), size: z.number(), contentType: z.string() }).meta({ id: 'UploadedImage' }),
-);
