@@ -9,10 +9,14 @@ export type FolderCounts = { tickets: number; orphans: number; duplicates: numbe
 
 /**
  * Folds ticket events into views for a rebuild, the same fold as the live
- * projection (ticket-view.evolve.ts). Views stay in memory, newest touched last,
- * and are written in batches; a view whose later event comes after it left
- * memory is read back from the copy. In bulk mode a batch is one `write`; in
- * live mode (the swap's last catch-up) every view is upserted at once.
+ * projection (ticket-view.evolve.ts). Views stay in memory in the order they
+ * were last touched. In bulk mode the least recently touched changed views are
+ * written, a batch at a time, once more than `batchSize` wait beyond the
+ * `batchSize` most recent ones: a ticket's events mostly come close together
+ * (a sync, an upload, a status change), and a view written before its next
+ * event would be written twice. A view whose later event comes after it left
+ * memory is read back from the copy. In live mode (the swap's last catch-up)
+ * every view is upserted at once.
  */
 export class RebuildFolder {
   private readonly views = new Map<string, Entry>();
@@ -54,16 +58,19 @@ export class RebuildFolder {
     }
     if (!entry?.dirty) this.dirty++;
     this.remember(recordId, { stored, isNew: entry ? entry.isNew : true, dirty: true });
-    if (this.dirty >= this.batchSize) await this.flush();
+    if (this.dirty >= 2 * this.batchSize) await this.flush(this.batchSize);
   }
 
-  /** Writes every view not yet written, in one batch. */
-  async flush(): Promise<void> {
-    const batch: { stored: StoredTicketView; isNew: boolean }[] = [];
-    for (const entry of this.views.values()) if (entry.dirty) batch.push({ stored: entry.stored, isNew: entry.isNew });
-    if (batch.length) await this.copy.write(batch);
-    for (const entry of this.views.values()) if (entry.dirty) Object.assign(entry, { dirty: false, isNew: false });
-    this.dirty = 0;
+  /** Writes the least recently touched changed views, `limit` of them (all by default), in one batch. */
+  async flush(limit = Infinity): Promise<void> {
+    const written: Entry[] = [];
+    for (const entry of this.views.values()) {
+      if (written.length >= limit) break;
+      if (entry.dirty) written.push(entry);
+    }
+    if (written.length) await this.copy.write(written.map((e) => ({ stored: e.stored, isNew: e.isNew })));
+    for (const entry of written) Object.assign(entry, { dirty: false, isNew: false });
+    this.dirty -= written.length;
     this.evict();
   }
 
@@ -77,7 +84,7 @@ export class RebuildFolder {
     // Re-inserting moves the key to the end of the Map's order (most recently touched).
     this.views.delete(recordId);
     this.views.set(recordId, entry);
-    if (this.views.size > this.cacheSize + this.batchSize) this.evict();
+    if (this.views.size > this.cacheSize + 2 * this.batchSize) this.evict();
   }
 
   /** Forgets the least recently touched written views beyond the cache size. */

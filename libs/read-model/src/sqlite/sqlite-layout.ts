@@ -50,7 +50,8 @@ export const KEY_COLUMNS: Record<keyof SearchKeys, string> = {
 
 export const KEY_FIELDS = Object.keys(KEY_COLUMNS) as (keyof SearchKeys)[];
 
-export function createTables(db: SqliteDatabase, names: TableNames): void {
+/** `countsLater`: a bulk-loaded copy fills its counts once loaded (countExisting), not by a trigger per row. */
+export function createTables(db: SqliteDatabase, names: TableNames, options: { countsLater?: boolean } = {}): void {
   db.exec(`
     CREATE TABLE ${names.tickets} (
       id         INTEGER PRIMARY KEY, -- creation ms × ROW_ID_SCALE + arrival within the ms
@@ -61,8 +62,21 @@ export function createTables(db: SqliteDatabase, names: TableNames): void {
       doc        TEXT NOT NULL
     );
     CREATE VIRTUAL TABLE ${names.words} USING fts5(words, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+    CREATE TABLE ${names.counts} (field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID;
   `);
-  createCounts(db, names);
+  if (!options.countsLater) createCountTriggers(db, names);
+}
+
+/** Counts what a bulk-loaded copy holds, then keeps counting (the triggers). */
+export function countExisting(db: SqliteDatabase, names: TableNames): void {
+  db.exec(`
+    DELETE FROM ${names.counts};
+    INSERT INTO ${names.counts} (field, value, n) SELECT '*', '', count(*) FROM ${names.tickets};
+    ${COUNTED_FIELDS.map(
+      (f) => `INSERT INTO ${names.counts} (field, value, n) SELECT '${f}', ${KEY_COLUMNS[f]}, count(*) FROM ${names.tickets} GROUP BY ${KEY_COLUMNS[f]};`,
+    ).join('\n    ')}
+  `);
+  createCountTriggers(db, names);
 }
 
 /**
@@ -72,12 +86,11 @@ export function createTables(db: SqliteDatabase, names: TableNames): void {
  * crash" over a million rows would otherwise count a third of an index or more
  * for X-Total-Count. Rows are never deleted (a rebuild replaces whole tables).
  */
-function createCounts(db: SqliteDatabase, names: TableNames): void {
+function createCountTriggers(db: SqliteDatabase, names: TableNames): void {
   const [status, sync, category] = COUNTED_FIELDS.map((f) => KEY_COLUMNS[f]);
   const pairs = (row: 'NEW' | 'OLD') => COUNTED_FIELDS.map((f) => `('${f}', ${row}.${KEY_COLUMNS[f]})`).join(', ');
   const ones = (row: 'NEW' | 'OLD') => COUNTED_FIELDS.map((f) => `('${f}', ${row}.${KEY_COLUMNS[f]}, 1)`).join(', ');
   db.exec(`
-    CREATE TABLE ${names.counts} (field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID;
     CREATE TRIGGER ${names.tickets}_count_insert AFTER INSERT ON ${names.tickets} BEGIN
       INSERT INTO ${names.counts} (field, value, n) VALUES ('*', '', 1), ${ones('NEW')}
         ON CONFLICT (field, value) DO UPDATE SET n = n + 1;

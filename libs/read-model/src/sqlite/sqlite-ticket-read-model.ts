@@ -10,7 +10,7 @@ import {
   type TicketSearchQuery,
 } from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView } from '../ticket-view';
-import { analyze, copyTables, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, ROW_ID_SCALE, tableExists } from './sqlite-layout';
+import { analyze, copyTables, countExisting, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, ROW_ID_SCALE, tableExists } from './sqlite-layout';
 import { COUNT_CAP, searchSql, type Sql, type SqlPage } from './sqlite-search';
 import { SqliteTicketTable } from './sqlite-ticket-table';
 
@@ -107,7 +107,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
     dropLeftovers(this.db, 'tickets_retired_');
     const suffix = randomBytes(4).toString('hex');
     const names = copyTables(suffix);
-    createTables(this.db, names);
+    createTables(this.db, names, { countsLater: true });
     const copy = new SqliteTicketTable(this.db, names);
     return {
       get: async (recordId) => copy.get(recordId),
@@ -134,6 +134,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
    */
   private async swapIn(copy: SqliteTicketTable, suffix: string, lastCatchUp: Parameters<TicketReadModelRebuild['swap']>[0]): Promise<void> {
     createIndexes(this.db, copy.names.tickets);
+    countExisting(this.db, copy.names);
     analyze(this.db, copy.names.tickets);
     let done!: () => void;
     this.swapping = new Promise((resolve) => (done = resolve));
@@ -193,11 +194,12 @@ function openLayout(db: SqliteDatabase): void {
       db.exec(`ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO tickets_earlier_layout`);
       db.exec(`DROP TABLE IF EXISTS ${LIVE_TABLES.words}; DROP TABLE IF EXISTS ${LIVE_TABLES.counts}`);
     }
-    createTables(db, LIVE_TABLES);
+    createTables(db, LIVE_TABLES, { countsLater: true });
     if (earlier) {
       copyEarlierLayout(db);
       db.exec('DROP TABLE tickets_earlier_layout');
     }
+    countExisting(db, LIVE_TABLES);
     createIndexes(db, LIVE_TABLES.tickets);
     db.pragma(`user_version = ${LAYOUT_VERSION}`);
   })();
