@@ -1,6 +1,7 @@
 import type { BusMessage, BusSubscription, EventBus } from '@support-desk/event-bus';
 import type { StoredTicketView, TicketReadModel } from '@support-desk/read-model';
 import { toTicketEvent } from '@support-desk/ticket-domain';
+import { throughReadModelOutage, type OutageOptions } from './read-model-outage';
 import { RecentViews } from './recent-views';
 import { evolveTicketView } from './ticket-view.evolve';
 
@@ -14,6 +15,8 @@ export type TicketProjectionOptions = {
   recentViews?: number;
   /** Observes each read-model write, in seconds (a metric). */
   onWrite?: (seconds: number) => void;
+  /** How a read-model outage is waited out (read-model-outage.ts). */
+  outage?: Omit<OutageOptions, 'log'>;
 };
 
 /**
@@ -55,7 +58,7 @@ export class TicketSearchProjection {
     if (!view) return;
     const stored: StoredTicketView = { view, revision: event.revision };
     const started = performance.now();
-    await this.readModel.upsert(stored);
+    await throughReadModelOutage('write', () => this.readModel.upsert(stored), this.outage);
     this.options.onWrite?.((performance.now() - started) / 1000);
     // Remembered only once stored (or refused as older than what is stored): a failed
     // write is retried by the bus and must not look done.
@@ -68,7 +71,11 @@ export class TicketSearchProjection {
     if (revision === 0) return null;
     const recent = this.recent.get(recordId);
     if (recent && recent.revision === revision - 1) return recent;
-    return this.readModel.get(recordId);
+    return throughReadModelOutage('read', () => this.readModel.get(recordId), this.outage);
+  }
+
+  private get outage(): OutageOptions {
+    return { ...this.options.outage, log: this.options.log };
   }
 }
 

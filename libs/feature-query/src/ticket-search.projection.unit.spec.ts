@@ -77,11 +77,21 @@ describe('TicketSearchProjection (with recent views)', () => {
 
   it('does not remember a view whose write failed', async () => {
     const readModel = new CountingReadModel();
-    const projection = new TicketSearchProjection(readModel);
+    // No waiting out the outage: the failure goes straight to the bus.
+    const projection = new TicketSearchProjection(readModel, { outage: { maxOutageMs: 0 } });
     readModel.failNextWrite = true;
     await expect(projection.project(at(ticketMessage('t-6', 'TicketRequested'), 0, 'r-6'))).rejects.toThrow(/read model down/);
     // The bus would now redeliver TicketRequested; a TicketSynced arriving instead must not find a phantom view.
     await expect(projection.project(at(ticketMessage('t-6', 'TicketSynced'), 1, 'r-6'))).rejects.toThrow(/No projected ticket/);
+  });
+
+  it('waits out a read model that fails for a while instead of failing the event', async () => {
+    const readModel = new CountingReadModel();
+    const projection = new TicketSearchProjection(readModel, { outage: { baseMs: 1, capMs: 2 } });
+    readModel.failNextWrite = true;
+    await projection.project(at(ticketMessage('t-7', 'TicketRequested'), 0, 'r-7'));
+    await projection.project(at(ticketMessage('t-7', 'TicketSynced'), 1, 'r-7'));
+    expect((await readModel.get('r-7'))?.revision).toBe(1);
   });
 });
 
