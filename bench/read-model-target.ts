@@ -50,10 +50,12 @@ export async function openBenchReadModel(kind: ReadModelKind, label: string): Pr
     explain: (query, page) => readModel.explainSearch(query, page),
     lastProbes: () => readModel.lastSearch.probes,
     close: async () => {
-      await readModel.close();
+      await readModel.close().catch(() => undefined);
       const client = new MongoClient(url);
       try {
         await client.db(database).dropDatabase();
+      } catch (error) {
+        console.warn(`could not drop ${database} (drop it by hand): ${String(error)}`);
       } finally {
         await client.close();
       }
@@ -68,10 +70,14 @@ export async function loadCorpus(readModel: TicketReadModel, tickets: Iterable<C
   let batch: { stored: StoredTicketView; isNew: boolean }[] = [];
   let written = 0;
   let lastReport = 0;
+  // Two batches in flight: a server (FerretDB, PostgreSQL) works on one while the next is built and sent.
+  let inFlight: Promise<void> = Promise.resolve();
   for (const { view } of tickets) {
     batch.push({ stored: view, isNew: true });
     if (batch.length < batchSize) continue;
-    await copy.write(batch);
+    const previous = inFlight;
+    inFlight = copy.write(batch);
+    await previous;
     written += batch.length;
     batch = [];
     const seconds = (performance.now() - started) / 1000;
@@ -81,6 +87,7 @@ export async function loadCorpus(readModel: TicketReadModel, tickets: Iterable<C
       process.stderr.write(`  loading ${written}/${total} (${Math.round(rate)}/s, ETA ${Math.round((total - written) / rate)} s)\n`);
     }
   }
+  await inFlight;
   if (batch.length) await copy.write(batch);
   const writeSeconds = (performance.now() - started) / 1000;
   await copy.swap(async () => {});

@@ -79,6 +79,20 @@ async function searchStep(step: string, options: SearchBenchOptions, cases: (s: 
     const rows: Record<string, Record<string, string>> = {};
     const plans: string[] = [];
     for (const c of cases(data.samples)) {
+      try {
+        await measureCase(c);
+      } catch (error) {
+        // A server that went away mid-run (a restart): say so in this row, go on with the next.
+        rows[c.name] = { 'matches p1 (total)': `error: ${String(error).slice(0, 80)}` };
+      }
+    }
+    console.log(
+      `${step} on ${options.kind}: page size ${PAGE_SIZE}, ${options.runs} runs for page 1, ${Math.max(3, Math.floor(options.runs / 5))} for deep pages`,
+    );
+    console.table(rows);
+    if (plans.length) console.log(`${step} on ${options.kind}: plans\n${plans.join('\n')}`);
+
+    async function measureCase(c: Case): Promise<void> {
       for (let i = 0; i < 3; i++) await target.readModel.search(c.query(i), { offset: 0, limit: PAGE_SIZE }); // warm
       const first = await measure(target, options.runs, (i) => [c.query(i), { offset: 0, limit: PAGE_SIZE }]);
       const deepRuns = Math.max(3, Math.floor(options.runs / 5));
@@ -104,11 +118,6 @@ async function searchStep(step: string, options: SearchBenchOptions, cases: (s: 
         plans.push(`[${c.name}] cursor page:`, ...(await target.explain(c.query(keys[0]?.i ?? 0), { after: key, limit: PAGE_SIZE })).map((l) => `  ${l}`));
       }
     }
-    console.log(
-      `${step} on ${options.kind}: page size ${PAGE_SIZE}, ${options.runs} runs for page 1, ${Math.max(3, Math.floor(options.runs / 5))} for deep pages`,
-    );
-    console.table(rows);
-    if (plans.length) console.log(`${step} on ${options.kind}: plans\n${plans.join('\n')}`);
   } finally {
     await target.close();
   }
