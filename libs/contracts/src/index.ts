@@ -12,3 +12,4 @@ export * from './http/api-routes';
 export * from './http/user-tickets.schema';
 export * from './http/zendesk-comment.schema';
 export * from './http/openapi-document';
+export * from './personal-data';
