@@ -1,10 +1,52 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blobStoreContract } from '../testing';
-import { FilesystemBlobStore } from './filesystem-blob-store';
+import { FilesystemBlobStore, partPrefix } from './filesystem-blob-store';
+
+/** Every file the store keeps for a key: the blob, its meta file, temp parts. */
+function storedFor(dir: string, key: string): string[] {
+  const path = join(dir, ...key.split('/'));
+  const found = [path, `${path}.meta.json`].filter((p) => existsSync(p));
+  const tmp = join(dir, '.tmp');
+  if (existsSync(tmp)) found.push(...readdirSync(tmp).filter((n) => n.startsWith(partPrefix(key))));
+  return found;
+}
 
 blobStoreContract('filesystem', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'blob-contract-'));
-  return { blobs: new FilesystemBlobStore(dir), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    blobs: new FilesystemBlobStore(dir),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    storedVersions: async (key) => storedFor(dir, key),
+  };
+});
+
+describe('FilesystemBlobStore delete', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'blob-fs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("removes the part a crashed upload left in .tmp, and only that key's", async () => {
+    const blobs = new FilesystemBlobStore(dir);
+    await blobs.put('u/photo.jpg', Readable.from([Buffer.from('face')]), { contentType: 'image/jpeg' });
+    // What a kill -9 mid-upload leaves: a part named for its key, never renamed into place.
+    mkdirSync(join(dir, '.tmp'), { recursive: true });
+    writeFileSync(join(dir, '.tmp', `${partPrefix('u/photo.jpg')}crashed.part`), 'half a face');
+    writeFileSync(join(dir, '.tmp', `${partPrefix('u/other.jpg')}crashed.part`), 'someone else');
+    expect(storedFor(dir, 'u/photo.jpg')).toHaveLength(3);
+
+    await blobs.delete('u/photo.jpg');
+
+    expect(storedFor(dir, 'u/photo.jpg')).toEqual([]);
+    expect(readdirSync(join(dir, '.tmp'))).toEqual([`${partPrefix('u/other.jpg')}crashed.part`]);
+  });
+
+  it('deletes a key when nothing was ever uploaded (no .tmp dir)', async () => {
+    await expect(new FilesystemBlobStore(dir).delete('never/there')).resolves.toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,9 @@ import { SizeLimit } from '../size-limit';
 /**
  * Blobs as files under a root directory; content type in a `.meta.json` beside
  * each. Writes go to a temp file renamed into place, so a reader never sees a
- * half-written file and a failed upload leaves nothing behind.
+ * half-written file and a failed upload leaves nothing behind. A temp file's
+ * name starts with a hash of its key, so `delete` also finds the part a crashed
+ * upload left behind (an erasure must not leave a user's photo in `.tmp/`).
  */
 export class FilesystemBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
@@ -19,7 +21,7 @@ export class FilesystemBlobStore implements BlobStore {
     assertValidKey(key);
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
-    const tmp = join(this.root, '.tmp', `${randomUUID()}.part`);
+    const tmp = join(this.tmpDir(), `${partPrefix(key)}${randomUUID()}.part`);
     await mkdir(dirname(tmp), { recursive: true });
     const limit = new SizeLimit(options.maxBytes);
     try {
@@ -53,16 +55,32 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  /** The file, its meta file and any temp part of the key; no error when there is none. */
   async delete(key: string): Promise<void> {
     assertValidKey(key);
     const path = this.pathOf(key);
     await rm(path, { force: true });
     await rm(`${path}.meta.json`, { force: true });
+    const prefix = partPrefix(key);
+    const parts = await readdir(this.tmpDir()).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const name of parts) if (name.startsWith(prefix)) await rm(join(this.tmpDir(), name), { force: true });
   }
 
   async close(): Promise<void> {}
 
+  private tmpDir(): string {
+    return join(this.root, '.tmp');
+  }
+
   private pathOf(key: string): string {
     return join(this.root, ...key.split('/'));
   }
+}
+
+/** Temp part names start with this (a hash: keys have slashes, and names stay short). */
+export function partPrefix(key: string): string {
+  return `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.`;
 }

@@ -1,4 +1,5 @@
 import { DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { storedVersions } from './s3-versions.testing';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -15,7 +16,7 @@ describeWithRealServer('S3BlobStore', await findS3(), (endpoint) => {
   blobStoreContract('s3', async () => {
     const blobs = new S3BlobStore({ ...endpoint(), keyPrefix });
     await blobs.ensureBucket();
-    return { blobs };
+    return { blobs, storedVersions: (key) => storedVersions(endpoint(), `${keyPrefix}${key}`) };
   });
 
   it('ensureBucket creates a missing bucket and is idempotent', async () => {

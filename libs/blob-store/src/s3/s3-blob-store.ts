@@ -5,6 +5,9 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  AbortMultipartUploadCommand,
+  ListObjectVersionsCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -22,6 +25,8 @@ export type S3BlobStoreOptions = {
   forcePathStyle?: boolean;
   /** Prepended to every key, e.g. "support-desk/" to share a bucket. */
   keyPrefix?: string;
+  /** Versions per ListObjectVersions page when deleting (S3's default 1000); tests page with a small one. */
+  versionPageSize?: number;
 };
 
 /**
@@ -34,8 +39,10 @@ export class S3BlobStore implements BlobStore {
   private readonly s3: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
+  private readonly versionPageSize: number | undefined;
 
   constructor(options: S3BlobStoreOptions) {
+    this.versionPageSize = options.versionPageSize;
     this.bucket = options.bucket;
     this.prefix = options.keyPrefix ?? '';
     if (this.prefix !== '') assertValidKey(this.prefix.replace(/\/$/, ''));
@@ -106,10 +113,74 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  /** S3 answers a delete of a missing key with success, which is what the port asks. */
+  /**
+   * Removes the object and every stored version of it. On a versioned bucket a
+   * plain DeleteObject only adds a delete marker and keeps every older version
+   * readable by id, which is not an erasure: so every version and delete marker
+   * of exactly this key is deleted by its VersionId ("null" on an unversioned
+   * bucket, which S3 accepts too). A put racing the delete may add a version
+   * after the listing, hence a few rounds until none is left. Unfinished
+   * multipart uploads of the key (a crashed upload's parts) are aborted as well.
+   * A missing key is no error.
+   */
   async delete(key: string): Promise<void> {
     assertValidKey(key);
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    const Key = this.objectKey(key);
+    for (let round = 0; round < MAX_DELETE_ROUNDS; round++) {
+      const versions = await this.versionsOf(Key);
+      if (versions === 'unsupported') {
+        await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+        return;
+      }
+      if (versions.length === 0) {
+        await this.abortUploadsOf(Key);
+        return;
+      }
+      for (const VersionId of versions) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key, VersionId }));
+    }
+    throw new Error(`S3 delete: versions of ${key} keep appearing (a writer is still putting it)`);
+  }
+
+  /**
+   * The version ids (objects and delete markers) stored under exactly this key;
+   * a prefix listing also returns longer keys ("a/b" lists "a/b.meta"), which
+   * are skipped. Keys sort after their prefix, so paging stops once the listing
+   * moves past this key. 'unsupported' for a server without ListObjectVersions.
+   */
+  private async versionsOf(Key: string): Promise<string[] | 'unsupported'> {
+    const ids: string[] = [];
+    let KeyMarker: string | undefined;
+    let VersionIdMarker: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await this.s3.send(
+          new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: Key, KeyMarker, VersionIdMarker, MaxKeys: this.versionPageSize }),
+        );
+      } catch (error) {
+        if (error instanceof S3ServiceException && (error.name === 'NotImplemented' || error.$metadata.httpStatusCode === 501)) return 'unsupported';
+        throw error;
+      }
+      for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+        if (v.Key === Key) ids.push(v.VersionId ?? 'null');
+      }
+      if (!page.IsTruncated || page.NextKeyMarker !== Key) return ids;
+      KeyMarker = page.NextKeyMarker;
+      VersionIdMarker = page.NextVersionIdMarker;
+    }
+  }
+
+  private async abortUploadsOf(Key: string): Promise<void> {
+    let out;
+    try {
+      out = await this.s3.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: Key }));
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 501) return;
+      throw error;
+    }
+    for (const u of out.Uploads ?? []) {
+      if (u.Key === Key && u.UploadId) await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: u.UploadId }));
+    }
   }
 
   async close(): Promise<void> {
@@ -120,6 +191,9 @@ export class S3BlobStore implements BlobStore {
     return `${this.prefix}${key}`;
   }
 }
+
+/** Rounds of list-and-delete before a delete gives up on a key a writer keeps putting. */
+const MAX_DELETE_ROUNDS = 5;
 
 /** HEAD has no body, so a missing object or bucket shows only as a bare 404. */
 function isNotFound(error: unknown): boolean {

@@ -4,7 +4,16 @@ import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobTooLargeError, type BlobStore } from '../blob-store.port';
 
-export type BlobStoreFactory = () => Promise<{ blobs: BlobStore; cleanup?: () => Promise<void> }>;
+export type BlobStoreFactory = () => Promise<{
+  blobs: BlobStore;
+  cleanup?: () => Promise<void>;
+  /**
+   * What the backend still stores for a key, read around the port (files and
+   * temp parts on disk, S3 object versions and delete markers): erasure needs
+   * "gone" to mean gone, not just "head answers null".
+   */
+  storedVersions?: (key: string) => Promise<string[]>;
+}>;
 
 /** A stream of `total` random bytes in `chunk`-sized pieces, never held whole. */
 export function randomStream(total: number, chunk = 64 * 1024): Readable {
@@ -36,10 +45,11 @@ export function blobStoreContract(adapterName: string, factory: BlobStoreFactory
   describe(`BlobStore contract: ${adapterName}`, () => {
     let blobs: BlobStore;
     let cleanup: (() => Promise<void>) | undefined;
+    let storedVersions: ((key: string) => Promise<string[]>) | undefined;
     let key: (name: string) => string;
 
     beforeEach(async () => {
-      ({ blobs, cleanup } = await factory());
+      ({ blobs, cleanup, storedVersions } = await factory());
       const run = randomUUID();
       key = (name) => `contract/${run}/${name}`;
     });
@@ -74,6 +84,28 @@ export function blobStoreContract(adapterName: string, factory: BlobStoreFactory
       await blobs.put(key('d'), Readable.from([Buffer.from('x')]), { contentType: 'text/plain' });
       await blobs.delete(key('d'));
       expect(await blobs.head(key('d'))).toBeNull();
+    });
+
+    it('after a delete no version of an overwritten blob is readable or stored', async () => {
+      const secret = (n: number) => Buffer.from(`personal photo ${n} of ${key('')}`);
+      for (const n of [1, 2, 3]) await blobs.put(key('v'), Readable.from([secret(n)]), { contentType: 'image/jpeg' });
+      if (storedVersions) expect((await storedVersions(key('v'))).length).toBeGreaterThan(0);
+      await blobs.delete(key('v'));
+      expect(await blobs.head(key('v'))).toBeNull();
+      expect(await blobs.get(key('v'))).toBeNull();
+      if (storedVersions) expect(await storedVersions(key('v'))).toEqual([]);
+      await expect(blobs.delete(key('v'))).resolves.toBeUndefined(); // a rerun of the erasure step
+    });
+
+    it('a delete leaves keys it is a prefix of alone', async () => {
+      for (const name of ['p', 'p.meta', 'p-2', 'pq']) {
+        await blobs.put(key(name), Readable.from([Buffer.from(name)]), { contentType: 'text/plain' });
+      }
+      await blobs.delete(key('p'));
+      expect(await blobs.head(key('p'))).toBeNull();
+      for (const name of ['p.meta', 'p-2', 'pq']) {
+        expect((await buffer((await blobs.get(key(name)))!.body)).toString()).toBe(name);
+      }
     });
 
     it('refuses a stream over maxBytes while streaming and leaves nothing', async () => {
