@@ -1,0 +1,1 @@
+export * from './postgres-data-key-store';

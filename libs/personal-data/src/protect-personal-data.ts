@@ -1,0 +1,160 @@
+import { ERASED } from '@support-desk/contracts';
+import type {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  ExpectedRevision,
+  JsonObject,
+  NewEvent,
+  RecordedEvent,
+  SubscribeOptions,
+} from '@support-desk/event-store';
+import type { DataKey, DataKeyStore } from './data-key-store.port';
+import { PersonalDataDecryptError, decryptField, encryptField, isCiphertext } from './field-cipher';
+import {
+  PERSONAL_DATA_METADATA,
+  TICKET_PERSONAL_DATA,
+  type PersonalDataPolicy,
+  type PersonalEventPolicy,
+  type PersonalFieldKind,
+} from './personal-data.policy';
+
+const { keyId: KEY_ID, subject: SUBJECT } = PERSONAL_DATA_METADATA;
+
+/** An event of a personal type whose data subject can't be found: refused rather than stored in clear. */
+export class MissingDataSubjectError extends Error {
+  readonly code = 'PERSONAL_DATA.NO_SUBJECT';
+  constructor(streamId: string, type: string) {
+    super(`${type} on ${streamId}: no data subject (data.uuid, metadata.${SUBJECT}, or an earlier event of the stream) to encrypt its personal fields for`);
+    this.name = 'MissingDataSubjectError';
+  }
+}
+
+/** The store under a protected one, for tools that read the adapter's own tables (counts, copies). */
+export function unprotected(store: EventStore): EventStore {
+  return (store as Partial<ProtectedEventStore>).inner ?? store;
+}
+
+/**
+ * An EventStore whose personal fields (per `policy`) are encrypted at rest with
+ * the data subject's key: encrypted on `append` (the key id goes in the event's
+ * metadata), decrypted on `readStream` and `subscribeToAll`. When the subject's
+ * key was erased, readers get the ERASED placeholders, never an error, so
+ * projections, relays and rebuilds keep going. Events written before this
+ * existed (no key id in their metadata) read as they are.
+ *
+ * Streams, revisions, positions, ids and types are untouched, so every
+ * adapter's guarantees (optimistic concurrency, ordering, checkpoints) hold.
+ */
+export function protectPersonalData(store: EventStore, keys: DataKeyStore, policy: PersonalDataPolicy = TICKET_PERSONAL_DATA): EventStore {
+  return new ProtectedEventStore(store, keys, policy);
+}
+
+class ProtectedEventStore implements EventStore {
+  /** streamId → data subject, learnt from what this process read or wrote (a stream's subject never changes). */
+  private readonly streamSubjects = new Map<string, string>();
+
+  constructor(
+    readonly inner: EventStore,
+    private readonly keys: DataKeyStore,
+    private readonly policy: PersonalDataPolicy,
+  ) {}
+
+  async append(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    const sealed: NewEvent[] = [];
+    for (const event of events) sealed.push(await this.seal(streamId, event, events));
+    return this.inner.append(streamId, sealed, options);
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    const recorded = await this.inner.readStream(streamId);
+    const out: RecordedEvent[] = [];
+    for (const event of recorded) out.push(await this.reveal(event));
+    return out;
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): EventSubscription {
+    // A decrypt error (corruption, an unlisted master key) throws here: the subscription's onError and retry see it.
+    return this.inner.subscribeToAll(options, async (event) => handler(await this.reveal(event)));
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private async seal(streamId: string, event: NewEvent, batch: readonly NewEvent[]): Promise<NewEvent> {
+    const rule = this.policy[event.type];
+    // Already sealed (a copy between stores) or nothing personal: as it is.
+    if (!rule || typeof event.metadata?.[KEY_ID] === 'string') return event;
+    const subject = subjectOf(event) ?? subjectInBatch(batch) ?? (await this.subjectOfStream(streamId));
+    if (!subject) throw new MissingDataSubjectError(streamId, event.type);
+    this.remember(streamId, subject);
+    const key = await this.keys.keyFor(subject);
+    const data: JsonObject = { ...event.data };
+    for (const [field, kind] of Object.entries(rule.fields)) {
+      const value = data[field];
+      if (value === null || value === undefined) continue;
+      data[field] = encryptField(key, `${event.type}.${field}`, kind === 'textList' ? JSON.stringify(value) : String(value));
+    }
+    return { ...event, data, metadata: { ...event.metadata, [SUBJECT]: subject, [KEY_ID]: key.keyId } };
+  }
+
+  private async reveal(event: RecordedEvent): Promise<RecordedEvent> {
+    const subject = subjectOf(event);
+    if (subject) this.remember(event.streamId, subject);
+    const rule = this.policy[event.type];
+    const keyId = event.metadata[KEY_ID];
+    if (!rule || typeof keyId !== 'string') return event;
+    const key = await this.keys.get(keyId);
+    return { ...event, data: openFields(event, rule, key) };
+  }
+
+  private async subjectOfStream(streamId: string): Promise<string | undefined> {
+    const known = this.streamSubjects.get(streamId);
+    if (known) return known;
+    // Metadata and uuid are clear: the raw stream is enough, nothing to decrypt.
+    for (const event of await this.inner.readStream(streamId)) {
+      const subject = subjectOf(event);
+      if (subject) return subject;
+    }
+    return undefined;
+  }
+
+  private remember(streamId: string, subject: string): void {
+    if (this.streamSubjects.get(streamId) === subject) return;
+    // Bounded: a lookup missed is one more read of the stream, never a wrong subject.
+    if (this.streamSubjects.size >= 10_000) this.streamSubjects.delete(this.streamSubjects.keys().next().value!);
+    this.streamSubjects.set(streamId, subject);
+  }
+}
+
+function subjectOf(event: { data: JsonObject; metadata?: JsonObject }): string | undefined {
+  const { uuid } = event.data;
+  if (typeof uuid === 'string' && uuid !== '') return uuid;
+  const subject = event.metadata?.[SUBJECT];
+  return typeof subject === 'string' && subject !== '' ? subject : undefined;
+}
+
+const subjectInBatch = (batch: readonly NewEvent[]): string | undefined => batch.map(subjectOf).find((s) => s !== undefined);
+
+function openFields(event: RecordedEvent, rule: PersonalEventPolicy, key: DataKey | null): JsonObject {
+  const data: JsonObject = { ...event.data };
+  for (const [field, kind] of Object.entries(rule.fields)) {
+    const value = data[field];
+    if (value === null || value === undefined) continue;
+    if (!key) data[field] = placeholder(kind);
+    else if (isCiphertext(value)) {
+      let clear: string;
+      try {
+        clear = decryptField(key, `${event.type}.${field}`, value);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new PersonalDataDecryptError(`event ${event.id} (${event.streamId} revision ${event.revision}): ${reason}`, { cause: error });
+      }
+      data[field] = kind === 'textList' ? (JSON.parse(clear) as unknown) : clear;
+    }
+  }
+  return data;
+}
+
+const placeholder = (kind: PersonalFieldKind): unknown => (kind === 'textList' ? [] : ERASED);

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { ERASED } from '@support-desk/contracts';
+import type { RecordedEvent } from '@support-desk/event-store';
+import { CachedDataKeyStore } from './cached-data-key-store';
+import { PersonalDataDecryptError } from './field-cipher';
+import { MemoryDataKeyStore } from './memory';
+import { MissingDataSubjectError, protectPersonalData, unprotected } from './protect-personal-data';
+import { ArrayEventStore } from './testing';
+
+const requested = (uuid: string, email: string) => ({
+  type: 'TicketRequested',
+  data: {
+    recordId: `r-${uuid}`,
+    ticketId: `t-${uuid}`,
+    uuid,
+    udid: `udid-${uuid}`,
+    subject: 'Crash on start',
+    message: `My phone crashes, write to ${email}`,
+    email,
+    name: null,
+    category: 'BUG',
+    phone: '+49 170 1234567',
+    images: ['selfie-of-alice.jpeg'],
+    requestedAt: 1,
+  },
+});
+const comment = (body: string) => ({
+  type: 'TicketCommentAdded',
+  data: { recordId: 'r', ticketId: 't', zendeskTicketId: 'z1', commentId: 'c1', authorRole: 'AGENT', public: true, body, createdAt: 2, replyId: null },
+});
+
+function setup() {
+  const raw = new ArrayEventStore();
+  const keys = new MemoryDataKeyStore();
+  return { raw, keys, store: protectPersonalData(raw, keys) };
+}
+
+const subscribed = async (store: ReturnType<typeof protectPersonalData>) => {
+  const seen: RecordedEvent[] = [];
+  await store.subscribeToAll({}, async (e) => void seen.push(e)).stop();
+  return seen;
+};
+
+describe('protectPersonalData', () => {
+  it('stores personal fields encrypted, with the key id in the metadata, and reads them back clear', async () => {
+    const { raw, store } = setup();
+    await store.append('support-ticket-a', [requested('alice', 'alice@example.com')], { expectedRevision: 'no_stream' });
+    const stored = raw.events[0]!;
+    expect(JSON.stringify(stored)).not.toMatch(/alice@example|crashes|1234567|selfie|udid-alice|Crash on start/);
+    expect(stored.data).toMatchObject({ uuid: 'alice', recordId: 'r-alice', ticketId: 't-alice', category: 'BUG', name: null, requestedAt: 1 });
+    expect(stored.metadata).toMatchObject({ dataSubject: 'alice', dataKeyId: expect.any(String) });
+    const [read] = await store.readStream('support-ticket-a');
+    expect(read!.data).toEqual(requested('alice', 'alice@example.com').data);
+    expect((await subscribed(store))[0]!.data).toEqual(requested('alice', 'alice@example.com').data);
+  });
+
+  it('encrypts an event without uuid (a comment) for the subject of its stream', async () => {
+    const { raw, store } = setup();
+    await store.append('support-ticket-a', [requested('alice', 'alice@example.com')], { expectedRevision: 'no_stream' });
+    // A fresh decorator (another process): it finds the subject in the stream.
+    const other = protectPersonalData(raw, new CachedDataKeyStore(setupKeysOf(store)));
+    await other.append('support-ticket-a', [comment('Hello Alice Example')], { expectedRevision: 0 });
+    expect(raw.events[1]!.data.body).not.toContain('Alice');
+    expect(raw.events[1]!.metadata).toMatchObject({ dataSubject: 'alice', dataKeyId: raw.events[0]!.metadata.dataKeyId });
+    expect((await store.readStream('support-ticket-a'))[1]!.data.body).toBe('Hello Alice Example');
+  });
+
+  it('takes the subject from metadata.dataSubject when the command layer gives it', async () => {
+    const { raw, store } = setup();
+    await store.append('s', [{ ...comment('hi'), metadata: { dataSubject: 'bob' } }], { expectedRevision: 'no_stream' });
+    expect(raw.events[0]!.metadata.dataSubject).toBe('bob');
+  });
+
+  it('refuses a personal event whose subject it cannot find, rather than storing it clear', async () => {
+    const { raw, store } = setup();
+    await expect(store.append('s', [comment('hi')], { expectedRevision: 'no_stream' })).rejects.toThrow(MissingDataSubjectError);
+    expect(raw.events).toHaveLength(0);
+  });
+
+  it('gives placeholders once the subject is erased, never an error, and leaves other subjects readable', async () => {
+    const { keys, store } = setup();
+    await store.append('support-ticket-a', [requested('alice', 'alice@example.com'), comment('for alice')], { expectedRevision: 'no_stream' });
+    await store.append('support-ticket-b', [requested('bob', 'bob@example.com')], { expectedRevision: 'no_stream' });
+    await keys.eraseSubject('alice');
+    const [req, com] = await store.readStream('support-ticket-a');
+    expect(req!.data).toEqual({
+      ...requested('alice', 'x').data,
+      udid: ERASED,
+      subject: ERASED,
+      message: ERASED,
+      email: ERASED,
+      name: null,
+      phone: ERASED,
+      images: [],
+    });
+    expect(com!.data.body).toBe(ERASED);
+    expect((await store.readStream('support-ticket-b'))[0]!.data.email).toBe('bob@example.com');
+    const all = await subscribed(store);
+    expect(all.map((e) => e.data.email ?? e.data.body)).toEqual([ERASED, ERASED, 'bob@example.com']);
+  });
+
+  it('reads events written before encryption (no key id) as they are', async () => {
+    const { raw, store } = setup();
+    await raw.append('support-ticket-old', [requested('carol', 'carol@example.com')], { expectedRevision: 'no_stream' });
+    expect((await store.readStream('support-ticket-old'))[0]!.data.email).toBe('carol@example.com');
+  });
+
+  it('passes events without personal fields untouched', async () => {
+    const { raw, store } = setup();
+    const synced = { type: 'TicketSynced', data: { recordId: 'r', ticketId: 't', zendeskTicketId: 'z', syncedAt: 1 } };
+    await store.append('s', [synced], { expectedRevision: 'no_stream' });
+    expect(raw.events[0]!.data).toEqual(synced.data);
+    expect(raw.events[0]!.metadata).toEqual({});
+  });
+
+  it('reports a tampered field as an error naming the event, not as erased', async () => {
+    const { raw, store } = setup();
+    await store.append('support-ticket-a', [requested('alice', 'alice@example.com')], { expectedRevision: 'no_stream' });
+    const email = raw.events[0]!.data.email as string;
+    raw.events[0]!.data.email = email.slice(0, -2) + (email.endsWith('A') ? 'BB' : 'AA');
+    await expect(store.readStream('support-ticket-a')).rejects.toThrow(PersonalDataDecryptError);
+    await expect(store.readStream('support-ticket-a')).rejects.toThrow(/\(support-ticket-a revision 0\): TicketRequested.email: does not open/);
+  });
+
+  it('reports a ciphertext moved into another event as an error', async () => {
+    const { raw, store } = setup();
+    await store.append('support-ticket-a', [requested('alice', 'alice@example.com')], { expectedRevision: 'no_stream' });
+    await store.append('support-ticket-b', [requested('bob', 'bob@example.com')], { expectedRevision: 'no_stream' });
+    raw.events[1]!.data.email = raw.events[0]!.data.email;
+    await expect(store.readStream('support-ticket-b')).rejects.toThrow(PersonalDataDecryptError);
+  });
+
+  it('exposes the store underneath for tools that read its tables', () => {
+    const { raw, store } = setup();
+    expect(unprotected(store)).toBe(raw);
+    expect(unprotected(raw)).toBe(raw);
+  });
+});
+
+describe('CachedDataKeyStore', () => {
+  it('serves keys from memory until the TTL, and forgets an erased subject at once', async () => {
+    let now = 0;
+    let gets = 0;
+    const backing = new MemoryDataKeyStore();
+    const counting = Object.assign(Object.create(backing) as MemoryDataKeyStore, {
+      get: (id: string) => (gets++, backing.get(id)),
+    });
+    const cached = new CachedDataKeyStore(counting, { ttlMs: 1000, now: () => now });
+    const key = await backing.keyFor('alice');
+    await cached.get(key.keyId);
+    await cached.get(key.keyId);
+    expect(gets).toBe(1);
+    now = 1001;
+    await cached.get(key.keyId);
+    expect(gets).toBe(2);
+    await cached.eraseSubject('alice');
+    expect(await cached.get(key.keyId)).toBeNull();
+  });
+
+  it('bounds its size: the oldest entries go first', async () => {
+    const backing = new MemoryDataKeyStore();
+    let gets = 0;
+    const counting = Object.assign(Object.create(backing) as MemoryDataKeyStore, { get: (id: string) => (gets++, backing.get(id)) });
+    const cached = new CachedDataKeyStore(counting, { maxEntries: 2 });
+    const ids = [];
+    for (const s of ['a', 'b', 'c']) ids.push((await backing.keyFor(s)).keyId);
+    for (const id of ids) await cached.get(id);
+    gets = 0;
+    await cached.get(ids[2]!);
+    await cached.get(ids[1]!);
+    expect(gets).toBe(0);
+    await cached.get(ids[0]!);
+    expect(gets).toBe(1);
+  });
+
+  it('lets another process erase: its cached key expires within the TTL', async () => {
+    let now = 0;
+    const backing = new MemoryDataKeyStore();
+    const reader = new CachedDataKeyStore(backing, { ttlMs: 1000, now: () => now });
+    const key = await backing.keyFor('alice');
+    expect(await reader.get(key.keyId)).not.toBeNull();
+    await backing.eraseSubject('alice'); // the erasing process, not through this cache
+    expect(await reader.get(key.keyId)).not.toBeNull();
+    now = 1001;
+    expect(await reader.get(key.keyId)).toBeNull();
+  });
+});
+
+/** The key store a decorator was built with: tests share it between "processes". */
+function setupKeysOf(store: ReturnType<typeof protectPersonalData>) {
+  return (store as unknown as { keys: MemoryDataKeyStore }).keys;
+}

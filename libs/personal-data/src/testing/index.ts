@@ -1,0 +1,2 @@
+export * from './data-key-store.contract';
+export * from './array-event-store';
