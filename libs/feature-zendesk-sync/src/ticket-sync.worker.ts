@@ -1,4 +1,6 @@
 import type { BusMessage, BusSubscription, EventBus } from '@support-desk/event-bus';
+import { EventStoreUnavailableError } from '@support-desk/event-store';
+import { retryThroughOutage } from '@support-desk/service-kit/outage';
 import { toTicketEvent } from '@support-desk/ticket-domain';
 import type { TicketSyncer } from './ticket-syncer';
 
@@ -19,12 +21,20 @@ export async function startZendeskSync(bus: EventBus, syncer: TicketSyncer | und
     );
     return undefined;
   }
-  const subscription = await bus.subscribe(ZENDESK_SYNC_GROUP, (message) => handleZendeskMessage(syncer, message));
+  const stopping = new AbortController();
+  // The event store being down (e.g. PostgreSQL restarting) is not the event's fault: wait it out
+  // (up to 5 min) rather than spend the bus's few quick tries and dead-letter a ticket that would
+  // then need an admin's retry. Any other error takes the bus's usual path.
+  const outage = { log, signal: stopping.signal, isOutage: (error: unknown) => error instanceof EventStoreUnavailableError };
+  const subscription = await bus.subscribe(ZENDESK_SYNC_GROUP, (message) =>
+    retryThroughOutage('zendesk-sync (event store)', () => handleZendeskMessage(syncer, message), outage),
+  );
   log.info({ group: ZENDESK_SYNC_GROUP }, 'Zendesk sync is on');
   return {
     async stop() {
       // Abort Zendesk waits first, or stopping would sit out a back-off.
       syncer.stop();
+      stopping.abort();
       await subscription.stop();
     },
   };
