@@ -35,7 +35,13 @@ export default [
           // The composition root imports a port lib's entry point statically and its adapter
           // subpaths (`/kafka`, `/sqlite`, …) with import(): distinct entry points, so the
           // adapter's client library still loads only where that adapter is chosen.
-          checkDynamicDependenciesExceptions: ['@support-desk/event-bus', '@support-desk/event-store', '@support-desk/read-model', '@support-desk/blob-store'],
+          checkDynamicDependenciesExceptions: [
+            '@support-desk/event-bus',
+            '@support-desk/event-store',
+            '@support-desk/read-model',
+            '@support-desk/blob-store',
+            '@support-desk/personal-data',
+          ],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:contracts', 'type:domain', 'type:adapter', 'type:util', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },

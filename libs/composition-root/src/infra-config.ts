@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPostgresUrl, postgresEventStoreConfigSchema } from '@support-desk/event-store/postgres/config';
+import { parseMasterKeys } from '@support-desk/personal-data';
 
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -26,7 +27,35 @@ export const eventStoreConfigSchema = z.object({
     message: 'must be a postgres:// (PostgreSQL) or esdb:// (EventStoreDB) URL, or unset for the embedded SQLite store',
   }),
   ...postgresEventStoreConfigSchema.shape,
+  ...keyStoreConfigShape(),
 });
+
+/**
+ * The data keys of personal fields (README "Personal data"), opened with the event
+ * store, always. KEYSTORE_URL (postgres://) → PostgreSQL; unset → the event
+ * store's server when it is PostgreSQL, else DATA_DIR/keys.db. DATA_KEY_MASTER
+ * (`id:base64key`, comma-separated; the first wraps) wraps keys at rest;
+ * DATA_KEY_MASTER_REQUIRED=true refuses to start without one.
+ */
+function keyStoreConfigShape() {
+  return {
+    KEYSTORE_URL: optionalText.refine((url) => url === undefined || isPostgresUrl(url), {
+      message: "must be a postgres:// URL, or unset (the event store's PostgreSQL, else DATA_DIR/keys.db)",
+    }),
+    KEYSTORE_PG_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .default('personal_data'),
+    DATA_KEY_MASTER: optionalText.superRefine((value, ctx) => {
+      try {
+        parseMasterKeys(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message.replace(/^DATA_KEY_MASTER /, '') : String(error) });
+      }
+    }),
+    DATA_KEY_MASTER_REQUIRED: flag(false),
+  };
+}
 
 /** KAFKA_BROKERS (comma-separated host:port) → Kafka; unset → the in-process bus. */
 export const busConfigSchema = z.object({

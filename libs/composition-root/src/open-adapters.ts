@@ -2,11 +2,13 @@ import { join, resolve } from 'node:path';
 import type { BlobStore } from '@support-desk/blob-store';
 import { InProcessEventBus, type BusMessage, type EventBus, type MessageHandler, type SubscribeOptions } from '@support-desk/event-bus';
 import { isPostgresUrl } from '@support-desk/event-store/postgres/config';
+import { CachedDataKeyStore, KeyWrapper, parseMasterKeys, protectPersonalData, type DataKeyStore } from '@support-desk/personal-data';
 import type { TicketReadModel } from '@support-desk/read-model';
+import { ConfigError } from '@support-desk/service-kit';
 import type { BlobConfig, BusConfig, EventStoreConfig, ReadModelConfig } from './infra-config';
 import type { Adapters, EventFeed, Port } from './ports';
 
-type Log = { error(obj: object, msg: string): void };
+type Log = { error(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
 type Opened<T> = { adapter: T; describe: string };
 
 /**
@@ -29,17 +31,24 @@ export async function openAdapters<P extends Port>(
     return opened.adapter;
   };
   const out: Record<string, unknown> = {};
-  const describe: Partial<Record<Port, string>> = {};
+  const describe: Partial<Record<Port | 'dataKeys', string>> = {};
   const healthChecks: Record<string, () => Promise<void>> = {};
   try {
     const localBus = wants('bus') && !config.KAFKA_BROKERS;
     let feed: EventFeed | undefined;
     if (wants('eventStore') || localBus) {
+      // Keys first: closed last, after the store whose readers use them.
+      const openedKeys = await openKeyStore(config as EventStoreConfig, root, log);
+      const keys = track(openedKeys);
+      describe.dataKeys = openedKeys.describe;
       const opened = await openEventStore(config as EventStoreConfig, root, log);
-      feed = track(opened);
+      const raw = track(opened);
+      // Every reader and writer of the store goes through the decorator: personal fields are encrypted at rest.
+      feed = { eventStore: protectPersonalData(raw.eventStore, keys), checkpoints: raw.checkpoints };
       describe.eventStore = opened.describe;
       healthChecks.eventStore = async () => void (await feed!.eventStore.readStream('health-check'));
-      if (wants('eventStore')) Object.assign(out, { eventStore: feed.eventStore, checkpoints: feed.checkpoints });
+      healthChecks.dataKeys = async () => void (await keys.get('health-check'));
+      if (wants('eventStore')) Object.assign(out, { eventStore: feed.eventStore, checkpoints: feed.checkpoints, dataKeys: keys });
     }
     if (wants('readModel')) {
       const opened = await openReadModel(config as ReadModelConfig, root);
@@ -95,6 +104,36 @@ async function openEventStore(config: EventStoreConfig, root: string, log?: Log)
   const eventStore = new SqliteEventStore(path, { durability: config.EVENTSTORE_DURABILITY });
   const feed = { eventStore, checkpoints: new SqliteCheckpointStore(eventStore.database), close: () => eventStore.close() };
   return { adapter: feed, describe: `SQLite ${path}` };
+}
+
+/**
+ * The data keys live beside the events: on the event store's PostgreSQL server
+ * (own schema) or in DATA_DIR/keys.db. EventStoreDB has no table for them, so it
+ * needs KEYSTORE_URL: separate SQLite files per process would give each process
+ * its own keys.
+ */
+async function openKeyStore(config: EventStoreConfig, root: string, log?: Log): Promise<Opened<DataKeyStore>> {
+  const masters = parseMasterKeys(config.DATA_KEY_MASTER);
+  if (masters.length === 0 && config.DATA_KEY_MASTER_REQUIRED)
+    throw new ConfigError(['DATA_KEY_MASTER: required (DATA_KEY_MASTER_REQUIRED=true): set id:base64key (openssl rand -base64 32)']);
+  const wrapper = new KeyWrapper(masters);
+  const wrapping = masters.length > 0 ? `wrapped with master key "${masters[0]!.id}"` : 'NOT wrapped (DATA_KEY_MASTER unset)';
+  const url = config.KEYSTORE_URL ?? (config.EVENTSTORE_URL && isPostgresUrl(config.EVENTSTORE_URL) ? config.EVENTSTORE_URL : undefined);
+  if (!url && config.EVENTSTORE_URL)
+    throw new ConfigError(['KEYSTORE_URL: required with EVENTSTORE_URL=esdb://…: set a postgres:// URL for the data keys (README "Personal data")']);
+  let opened: Opened<DataKeyStore>;
+  if (url) {
+    const { PostgresDataKeyStore } = await import('@support-desk/personal-data/postgres');
+    const store = await PostgresDataKeyStore.connect(url, { schema: config.KEYSTORE_PG_SCHEMA, wrapper });
+    opened = { adapter: new CachedDataKeyStore(store), describe: `PostgreSQL ${redactPassword(url)} schema ${config.KEYSTORE_PG_SCHEMA}, ${wrapping}` };
+  } else {
+    const { SqliteDataKeyStore } = await import('@support-desk/personal-data/sqlite');
+    const path = join(root, 'keys.db');
+    opened = { adapter: new CachedDataKeyStore(new SqliteDataKeyStore(path, wrapper)), describe: `SQLite ${path}, ${wrapping}` };
+  }
+  if (masters.length === 0)
+    log?.warn?.({ dataKeys: opened.describe }, 'data keys are stored unwrapped: set DATA_KEY_MASTER to wrap them at rest (README "Personal data")');
+  return opened;
 }
 
 async function openReadModel(config: ReadModelConfig, root: string): Promise<Opened<TicketReadModel>> {

@@ -1,6 +1,7 @@
 import type { BlobStore } from '@support-desk/blob-store';
 import type { EventBus } from '@support-desk/event-bus';
 import type { CheckpointStore, EventStore } from '@support-desk/event-store';
+import type { DataKeyStore } from '@support-desk/personal-data';
 import type { TicketReadModel } from '@support-desk/read-model';
 import { blobConfigSchema, busConfigSchema, eventStoreConfigSchema, readModelConfigSchema } from './infra-config';
 
@@ -12,7 +13,14 @@ export const ALL_PORTS = ['eventStore', 'bus', 'readModel', 'blobs'] as const sa
 export type EventFeed = { eventStore: EventStore; checkpoints: CheckpointStore };
 
 type Provided = {
-  eventStore: EventFeed;
+  eventStore: EventFeed & {
+    /**
+     * The data keys of personal fields (crypto-shredding): `eraseSubject(uuid)` makes
+     * every stored personal field of that app user unreadable. `eventStore` already
+     * encrypts and decrypts with them.
+     */
+    dataKeys: DataKeyStore;
+  };
   bus: {
     bus: EventBus;
     /**
@@ -30,7 +38,7 @@ type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) exten
 
 export type Adapters<P extends Port = Port> = UnionToIntersection<Provided[P]> & {
   /** Which adapter serves each opened port, for the start-up log line. */
-  describe: Partial<Record<Port, string>>;
+  describe: Partial<Record<Port | 'dataKeys', string>>;
   /** One readiness check per opened back-end. */
   healthChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { TicketEvent, TicketRequested } from '@support-desk/contracts';
+import { ERASED, isErased, type TicketEvent, type TicketRequested } from '@support-desk/contracts';
 import { TICKET_VIEW_SCHEMA_VERSION, type TicketView } from '@support-desk/read-model';
 import { INITIAL_TICKET_STATUS } from '@support-desk/ticket-domain';
 
@@ -37,12 +37,20 @@ export function evolveTicketView(view: TicketView | null, event: TicketEvent): T
   }
 }
 
+/**
+ * A TicketRequested whose subject was erased (crypto-shredded: its personal
+ * fields read as ERASED, libs/personal-data) folds into an erased view: its uuid
+ * goes too, as when the read model erases a live view, so a rebuild from the
+ * store gives the same anonymised view and a search by uuid finds nothing.
+ */
+const isShredded = (data: TicketRequested['data']): boolean => isErased(data.email) || isErased(data.message);
+
 function requested(data: TicketRequested['data']): TicketView {
   return {
     schemaVersion: TICKET_VIEW_SCHEMA_VERSION,
     recordId: data.recordId,
     ticketId: data.ticketId,
-    uuid: data.uuid,
+    uuid: isShredded(data) ? ERASED : data.uuid,
     udid: data.udid,
     subject: data.subject,
     message: data.message,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketEvent } from '@support-desk/contracts';
+import { ERASED, type TicketEvent } from '@support-desk/contracts';
 import type { TicketView } from '@support-desk/read-model';
 import { foldTicket, toSupportRecord, type FileLinks } from '@support-desk/ticket-domain';
 import { evolveTicketView, foldTicketView } from './ticket-view.evolve';
@@ -115,5 +115,23 @@ describe('support record from the view', () => {
     const ticket = foldTicket(events);
     if (ticket.status !== 'open') throw new Error('history without a ticket');
     expect(supportRecordFromView(foldTicketView(events)!, links)).toEqual(toSupportRecord(ticket, links));
+  });
+});
+
+describe('a shredded ticket (its subject erased: personal fields read as ERASED)', () => {
+  const shredded: TicketEvent = {
+    type: 'TicketRequested',
+    data: { ...fields, udid: ERASED, subject: ERASED, message: ERASED, email: ERASED, name: null, phone: ERASED, images: [] },
+  };
+  const erasedView: TicketView = { ...opened, uuid: ERASED, udid: ERASED, subject: ERASED, message: ERASED, email: ERASED, phone: ERASED, images: [] };
+
+  it('folds into a view whose uuid is ERASED too, ids and dates kept', () => {
+    given([]).when(shredded).then(erasedView);
+  });
+
+  it('stays erased through later events', () => {
+    given([shredded, uploaded('LOG')])
+      .when(synced)
+      .then({ ...erasedView, files: { LOG: true, FEEDBACK_PHOTO: false }, sync: { status: 'SYNCED', zendeskTicketId: '9' } });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketEvent } from '@support-desk/contracts';
+import { ERASED, type TicketEvent } from '@support-desk/contracts';
 import { foldConversation } from './conversation';
 
 const base = { recordId: 'r', ticketId: 't', zendeskTicketId: '42' };
@@ -23,5 +23,17 @@ describe('foldConversation', () => {
       { id: '10', author: 'SUPPORT', body: 'c 10', images: [], createdAt: 10, delivered: true },
     ]);
     expect(lastReplyAt).toBe(10);
+  });
+
+  it('shows a shredded conversation (its subject erased) as ERASED bodies, no images, same order and delivery', () => {
+    const events: TicketEvent[] = [
+      { type: 'UserReplied', data: { recordId: 'r', ticketId: 't', replyId: 'rep', uuid: 'u', body: ERASED, images: [], repliedAt: 5 } },
+      comment('10', { body: ERASED }),
+      comment('30', { authorRole: 'END_USER', replyId: 'rep', body: ERASED }),
+    ];
+    expect(foldConversation(events).entries).toEqual([
+      { id: 'rep', author: 'USER', body: ERASED, images: [], createdAt: 5, delivered: true },
+      { id: '10', author: 'SUPPORT', body: ERASED, images: [], createdAt: 10, delivered: true },
+    ]);
   });
 });
