@@ -1,17 +1,13 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   API_ROUTES,
   errorEnvelopeSchema,
   ok,
-  uuidParam,
   zendeskCommentWebhookBodySchema,
   zendeskCommentWebhookResponseSchema,
   type TicketCommentAdded,
-  type ZendeskCommentWebhookBody,
 } from '@support-desk/contracts';
-import { recordIdForTicket } from '@support-desk/ticket-domain';
-import { header, parseJson, verifySignature, type WebhookDeps } from './webhook.route';
+import { acceptSignedJson, deliveryTime, findRecordId, header, type WebhookDeps } from './signed-webhook';
 
 export type CommentWebhookDeps = WebhookDeps & {
   /** Told of each new public agent comment (the push hook); never awaited by the webhook's answer. */
@@ -19,8 +15,6 @@ export type CommentWebhookDeps = WebhookDeps & {
 };
 
 const WEBHOOK_BODY_LIMIT = 128 * 1024;
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const isUuid = (v: string) => uuidParam('external_id').safeParse(v).success;
 
 /**
  * POST /api/zendesk/webhook/comments: a Zendesk trigger tells us a comment was
@@ -29,11 +23,8 @@ const isUuid = (v: string) => uuidParam('external_id').safeParse(v).success;
  * comment id: repeated and late deliveries answer 200 and add nothing.
  */
 export function zendeskCommentWebhookRoute(deps: CommentWebhookDeps): FastifyPluginAsyncZod {
-  const clock = deps.clock ?? Date.now;
   return async (app) => {
-    const signedAt = new WeakMap<FastifyRequest, number>();
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    const signed = acceptSignedJson(app, deps, WEBHOOK_BODY_LIMIT);
     app.post(
       API_ROUTES.zendeskCommentWebhook.path,
       {
@@ -51,11 +42,7 @@ export function zendeskCommentWebhookRoute(deps: CommentWebhookDeps): FastifyPlu
             503: errorEnvelopeSchema,
           },
         },
-        preValidation: async (request) => {
-          const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-          signedAt.set(request, verifySignature(deps, request, raw, clock()));
-          (request as { body: unknown }).body = parseJson(raw);
-        },
+        preValidation: signed.preValidation,
       },
       async (request) => {
         const body = request.body;
@@ -69,7 +56,6 @@ export function zendeskCommentWebhookRoute(deps: CommentWebhookDeps): FastifyPlu
           request.log.info({ zendeskTicketId: body.ticket_id }, 'comment webhook for a ticket we do not know: ignored');
           return ok({ applied: false, ticketId: null }, 'Not a Support Desk ticket: ignored');
         }
-        const created = body.created_at && ISO_WITH_ZONE.test(body.created_at) ? Date.parse(body.created_at) : Number.NaN;
         const { newEvents, state } = await deps.tickets.handle(
           recordId,
           {
@@ -81,7 +67,7 @@ export function zendeskCommentWebhookRoute(deps: CommentWebhookDeps): FastifyPlu
               authorRole: body.author_role,
               public: body.public,
               body: body.body,
-              createdAt: Number.isFinite(created) ? created : signedAt.get(request)!,
+              createdAt: deliveryTime(body.created_at, signed.signedAt(request)),
               replyId: null,
             },
           },
@@ -97,16 +83,4 @@ export function zendeskCommentWebhookRoute(deps: CommentWebhookDeps): FastifyPlu
       },
     );
   };
-}
-
-/** external_id is our ticketId; without one, the read model knows the Zendesk id once synced. */
-async function findRecordId(deps: WebhookDeps, body: ZendeskCommentWebhookBody): Promise<string | undefined> {
-  if (body.external_id && isUuid(body.external_id)) {
-    const recordId = recordIdForTicket(body.external_id);
-    const { ticket } = await deps.tickets.load(recordId);
-    if (ticket.status === 'open') return recordId;
-  }
-  if (!deps.readModel) return undefined;
-  const found = await deps.readModel.search({ zendeskTicketId: body.ticket_id }, { offset: 0, limit: 1 });
-  return found.items[0]?.recordId;
 }
