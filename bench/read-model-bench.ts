@@ -7,6 +7,9 @@
  *
  * --read-models sqlite,ferretdb picks the read models (default sqlite; ferretdb
  * needs MONGODB_URL: source /tmp/infra.env). --plans false leaves the plans out.
+ * --search-cases 'AND,category' measures only the cases so named. FerretDB
+ * takes most of an hour to load a million: --search-keep true leaves the loaded
+ * database there, and --search-database <name> searches it again without loading.
  */
 import { rebuildBench } from './rebuild';
 import type { ReadModelKind } from './read-model-target';
@@ -23,6 +26,12 @@ export const READ_MODEL_BENCH_OPTIONS = {
   'rebuild-tickets': { type: 'string', default: '1000000' },
   'rebuild-before-events': { type: 'string', default: '200000' },
   plans: { type: 'string', default: 'true' },
+  /** Only the search cases whose name contains one of these (comma-separated), e.g. 'AND,category'. */
+  'search-cases': { type: 'string', default: '' },
+  /** FerretDB: search this database, loaded by an earlier run kept with --search-keep, instead of loading one. */
+  'search-database': { type: 'string', default: '' },
+  /** FerretDB: leave the loaded database there at the end (its name is printed). */
+  'search-keep': { type: 'string', default: 'false' },
 } as const;
 
 type Args = { [K in keyof typeof READ_MODEL_BENCH_OPTIONS]: string };
@@ -35,7 +44,16 @@ export async function runReadModelBenches(targets: readonly string[], args: Args
   const runs = (kind: ReadModelKind) => (kind === 'sqlite' ? Number(args['search-runs']) : Math.max(10, Math.floor(Number(args['search-runs']) / 4)));
   for (const kind of kinds) {
     if (targets.includes('search')) {
-      await searchMillion({ kind, tickets: Number(args['search-tickets']), runs: runs(kind), deepOffset: Number(args['search-deep-offset']), printPlans });
+      await searchMillion({
+        kind,
+        tickets: Number(args['search-tickets']),
+        runs: runs(kind),
+        deepOffset: Number(args['search-deep-offset']),
+        printPlans,
+        cases: args['search-cases'] ? args['search-cases'].split(',') : undefined,
+        database: kind === 'ferretdb' && args['search-database'] ? args['search-database'] : undefined,
+        keep: args['search-keep'] === 'true',
+      });
     }
     if (targets.includes('search-text')) {
       const tickets = Number(args['text-tickets']);

@@ -17,12 +17,24 @@ export type BenchReadModel = {
   kind: ReadModelKind;
   readModel: TicketReadModel;
   explain(query: TicketSearchQuery, page: Page): Promise<string[]>;
+  /** FerretDB/MongoDB: the database searched. */
+  database?: string;
+  /** Tickets stored (the server's estimate on FerretDB/MongoDB). */
+  count(): Promise<number>;
   /** Finds a search needed (FerretDB's bucket walk); 1 otherwise. */
   lastProbes(): number;
   close(): Promise<void>;
 };
 
-export async function openBenchReadModel(kind: ReadModelKind, label: string): Promise<BenchReadModel> {
+/**
+ * `database` (FerretDB/MongoDB): use that database, already loaded by an earlier
+ * run kept with `keep`, instead of a new one; `keep`: leave the database there
+ * at the end. A million tickets take FerretDB most of an hour to load and index
+ * on a busy 2-core machine: loaded once, measured as often as needed.
+ */
+export type BenchDatabase = { database?: string; keep?: boolean };
+
+export async function openBenchReadModel(kind: ReadModelKind, label: string, reuse: BenchDatabase = {}): Promise<BenchReadModel> {
   if (kind === 'sqlite') {
     const { SqliteTicketReadModel } = await import('@support-desk/read-model/sqlite');
     const dir = mkdtempSync(join(tmpdir(), `bench-${label}-`));
@@ -31,6 +43,7 @@ export async function openBenchReadModel(kind: ReadModelKind, label: string): Pr
       kind,
       readModel,
       explain: async (query, page) => readModel.explainSearch(query, page),
+      count: async () => (await readModel.search({}, { offset: 0, limit: 1 })).total ?? NaN,
       lastProbes: () => 1,
       close: async () => {
         await readModel.close();
@@ -42,15 +55,28 @@ export async function openBenchReadModel(kind: ReadModelKind, label: string): Pr
   if (!url) throw new Error('the ferretdb read model needs MONGODB_URL: source /tmp/infra.env, or eval "$(infra/local/start.sh)"');
   const { MongoTicketReadModel } = await import('@support-desk/read-model/mongodb');
   const { MongoClient } = await import('mongodb');
-  const database = `bench_${label}_${Date.now().toString(36)}`;
+  const database = reuse.database ?? `bench_${label}_${Date.now().toString(36)}`;
   const readModel = await MongoTicketReadModel.connect({ url, database, aliasPollMs: 100 });
   return {
     kind,
     readModel,
+    database,
     explain: (query, page) => readModel.explainSearch(query, page),
+    count: async () => {
+      const client = new MongoClient(url);
+      try {
+        return await client.db(database).collection(readModel.collectionName).estimatedDocumentCount();
+      } finally {
+        await client.close();
+      }
+    },
     lastProbes: () => readModel.lastSearch.probes,
     close: async () => {
       await readModel.close().catch(() => undefined);
+      if (reuse.keep || reuse.database) {
+        console.log(`kept database ${database} (search it again: --search-database ${database}; drop it by hand when done)`);
+        return;
+      }
       const client = new MongoClient(url);
       try {
         await client.db(database).dropDatabase();

@@ -13,13 +13,21 @@
  */
 import type { Page, SortKey, TicketSearchQuery } from '@support-desk/read-model';
 import { fmt, percentile } from './http-load';
-import { loadCorpus, openBenchReadModel, type BenchReadModel, type ReadModelKind } from './read-model-target';
+import { loadCorpus, openBenchReadModel, type BenchDatabase, type BenchReadModel, type ReadModelKind } from './read-model-target';
 import { CORPUS_END, corpus, type CorpusSamples } from './ticket-corpus';
 
 const DAY = 86_400_000;
 const PAGE_SIZE = 20;
 
-export type SearchBenchOptions = { kind: ReadModelKind; tickets: number; runs: number; deepOffset: number; printPlans: boolean };
+export type SearchBenchOptions = {
+  kind: ReadModelKind;
+  tickets: number;
+  runs: number;
+  deepOffset: number;
+  printPlans: boolean;
+  /** Only the cases whose name contains one of these (all when absent). */
+  cases?: string[];
+} & BenchDatabase;
 
 type Case = { name: string; query: (i: number) => TicketSearchQuery };
 
@@ -68,23 +76,36 @@ export async function searchText(options: SearchBenchOptions): Promise<void> {
 }
 
 async function searchStep(step: string, options: SearchBenchOptions, cases: (s: CorpusSamples) => Case[]): Promise<void> {
-  const target = await openBenchReadModel(options.kind, step.replace('-', '_'));
+  const target = await openBenchReadModel(options.kind, step.replace('-', '_'), options);
   try {
     const data = corpus({ tickets: options.tickets });
-    process.stderr.write(`${step}: loading ${options.tickets} tickets into ${options.kind}…\n`);
-    const load = await loadCorpus(target.readModel, data.tickets(), options.tickets, options.kind === 'sqlite' ? 10_000 : 2_000);
-    console.log(
-      `\n${step} on ${options.kind}: ${options.tickets} tickets loaded in ${fmt(load.writeSeconds)} s (${Math.round(options.tickets / load.writeSeconds)}/s), indexed and swapped in ${fmt(load.indexSeconds)} s; node ${process.version}, ${new Date().toISOString()}`,
-    );
+    if (options.database) {
+      // Loaded by an earlier run: the same corpus (same seed and count), walked here only for its samples.
+      for (const ticket of data.tickets()) void ticket;
+      const stored = await target.count();
+      console.log(
+        `\n${step} on ${options.kind}: database ${options.database} as loaded by an earlier run, ${stored} tickets stored (the corpus has ${options.tickets}); node ${process.version}, ${new Date().toISOString()}`,
+      );
+      if (Math.abs(stored - options.tickets) > options.tickets * 0.01) throw new Error(`${options.database} holds ${stored} tickets, not ${options.tickets}`);
+    } else {
+      process.stderr.write(`${step}: loading ${options.tickets} tickets into ${options.kind}…\n`);
+      const load = await loadCorpus(target.readModel, data.tickets(), options.tickets, options.kind === 'sqlite' ? 10_000 : 2_000);
+      console.log(
+        `\n${step} on ${options.kind}: ${options.tickets} tickets loaded in ${fmt(load.writeSeconds)} s (${Math.round(options.tickets / load.writeSeconds)}/s), indexed and swapped in ${fmt(load.indexSeconds)} s${target.database ? ` (database ${target.database})` : ''}; node ${process.version}, ${new Date().toISOString()}`,
+      );
+    }
     const rows: Record<string, Record<string, string>> = {};
     const plans: string[] = [];
-    for (const c of cases(data.samples)) {
+    const wanted = cases(data.samples).filter((c) => !options.cases || options.cases.some((name) => c.name.includes(name)));
+    for (const c of wanted) {
       try {
         await measureCase(c);
       } catch (error) {
         // A server that went away mid-run (a restart): say so in this row, go on with the next.
         rows[c.name] = { 'matches p1 (total)': `error: ${String(error).slice(0, 80)}` };
       }
+      // Each row as it is done: a long run (FerretDB) shows where it is, and an interrupted one keeps what it measured.
+      process.stderr.write(`${step} on ${options.kind}: ${c.name}: ${JSON.stringify(rows[c.name])}\n`);
     }
     console.log(
       `${step} on ${options.kind}: page size ${PAGE_SIZE}, ${options.runs} runs for page 1, ${Math.max(3, Math.floor(options.runs / 5))} for deep pages`,

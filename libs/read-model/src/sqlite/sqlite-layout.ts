@@ -118,6 +118,38 @@ export function createIndexes(db: SqliteDatabase, table: string): void {
     const column = KEY_COLUMNS[field];
     db.exec(`CREATE INDEX ix_${generation}_${column} ON ${table} (${column})`);
   }
+  createStatusesIndex(db, table, generation);
+}
+
+const STATUSES_INDEX_SUFFIX = '_statuses';
+/** Lowest cardinality first; any order serves an equality on all three. */
+const STATUSES_INDEX_COLUMNS = ['syncStatus', 'ticketStatus', 'category'] as const;
+
+/**
+ * Sync status, ticket status and category together, then the row id (newest
+ * first, as every index here): "all SYNCED, solved, crash tickets" reads its
+ * page, counts up to COUNT_CAP and skips an offset inside this one index. With
+ * one field's index alone it read a row per candidate to check the other two
+ * (at a million tickets, 7.4 / 19.4 ms p50 / p99 for page 1, 94 / 291 ms at
+ * offset 10,000). A page of two of them reads one field's index (this one's
+ * prefix is not in row id order), but their capped count reads this index
+ * alone, no rows.
+ */
+function createStatusesIndex(db: SqliteDatabase, table: string, generation: string): void {
+  const columns = STATUSES_INDEX_COLUMNS.map((f) => KEY_COLUMNS[f]).join(', ');
+  db.exec(`CREATE INDEX ix_${generation}${STATUSES_INDEX_SUFFIX} ON ${table} (${columns})`);
+}
+
+/**
+ * Files of layout 4 made before the three-status index existed get it on open
+ * (no layout change: the index is found by its name's suffix). Seconds at a
+ * million tickets, once. True when it was created.
+ */
+export function ensureStatusesIndex(db: SqliteDatabase, table: string): boolean {
+  const indexes = db.prepare<[string], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`).all(table);
+  if (indexes.some((i) => i.name.endsWith(STATUSES_INDEX_SUFFIX))) return false;
+  createStatusesIndex(db, table, randomBytes(4).toString('hex'));
+  return true;
 }
 
 /**

@@ -78,7 +78,7 @@ describe('SqliteTicketReadModel layout', () => {
       await readModel.close();
     }
     const reopened = new Database(path);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
     reopened.close();
   });
 
@@ -116,6 +116,10 @@ describe('SqliteTicketReadModel layout', () => {
         { q: 'crashes', category: 'crash', createdFrom: 1 },
         { uuid: 'x', syncStatus: 'FAILED' as const, category: 'y' },
         { uuid: 'x', q: 'crashes' },
+        { syncStatus: 'SYNCED' as const, ticketStatus: 'solved', category: 'crash' },
+        { syncStatus: 'SYNCED' as const, ticketStatus: 'solved', category: 'crash', createdFrom: 1 },
+        { syncStatus: 'SYNCED' as const, ticketStatus: 'solved' },
+        { ticketStatus: 'solved', category: 'crash' },
       ];
       // Beside a key, statuses and category never take over (every row here has category crash: no statistics needed).
       expect(readModel.explainSearch({ category: 'crash', syncStatus: 'PENDING', email: 'x' }, { offset: 0, limit: 20 }).join('\n')).toMatch(/_email_key/);
@@ -129,6 +133,10 @@ describe('SqliteTicketReadModel layout', () => {
           expect(plan, JSON.stringify(query)).toMatch(/SEARCH t USING|SCAN tickets_fts VIRTUAL TABLE/);
         }
       }
+      // All three statuses: their own index, for the page and the count (no row read).
+      expect(readModel.explainSearch({ syncStatus: 'SYNCED', ticketStatus: 'solved', category: 'crash' }, { offset: 0, limit: 20 }).join('\n')).toMatch(
+        /^page: .*SEARCH t USING COVERING INDEX \S+_statuses \(sync_status=\? AND ticket_status_key=\? AND category_key=\?\)\n(.|\n)*count: .*SEARCH t USING COVERING INDEX \S+_statuses/m,
+      );
       // Unfiltered: the table itself, in row id order.
       expect(readModel.explainSearch({}, { offset: 0, limit: 20 }).join('\n')).not.toMatch(/TEMP B-TREE/);
     } finally {
@@ -164,6 +172,49 @@ describe('SqliteTicketReadModel layout', () => {
       expect((await readModel.search({ q: 'words' }, { offset: 0, limit: 1 })).total).toBe(400);
     } finally {
       await readModel.close();
+    }
+  });
+
+  it('adds the three-status index to a layout 4 file made without it, and pages all three alike by offset and cursor', async () => {
+    const path = tempFile();
+    const first = new SqliteTicketReadModel(path);
+    const views = Array.from({ length: 60 }, (_, i) =>
+      sampleView({
+        requestedAt: 1_700_000_000_000 + i,
+        category: i % 2 ? 'Crash' : 'login',
+        ticketStatus: i % 3 ? 'solved' : 'open',
+        sync: i % 5 ? { status: 'SYNCED', zendeskTicketId: String(i) } : { status: 'PENDING' },
+      }),
+    );
+    for (const view of views) await first.upsert({ view, revision: 0 });
+    await first.close();
+    const db = new Database(path);
+    const statusesIndex = () =>
+      db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets'`)
+        .all()
+        .map((r) => (r as { name: string }).name)
+        .filter((n) => n.endsWith('_statuses'));
+    expect(statusesIndex()).toHaveLength(1);
+    db.exec(`DROP INDEX ${statusesIndex()[0]}`); // as files of layout 4 were before it
+    expect(statusesIndex()).toHaveLength(0);
+
+    const readModel = new SqliteTicketReadModel(path);
+    try {
+      expect(statusesIndex()).toHaveLength(1);
+      const query = { syncStatus: 'SYNCED' as const, ticketStatus: 'SOLVED', category: 'crash' };
+      const expected = views
+        .filter((v, i) => i % 2 && i % 3 && i % 5)
+        .reverse()
+        .map((v) => v.recordId);
+      expect(expected.length).toBeGreaterThan(5);
+      expect(await pageAll(readModel, query, 4)).toEqual(expected);
+      const byOffset = await readModel.search(query, { offset: 3, limit: 4 });
+      expect(byOffset.items.map((v) => v.recordId)).toEqual(expected.slice(3, 7));
+      expect(byOffset.total).toBe(expected.length);
+    } finally {
+      await readModel.close();
+      db.close();
     }
   });
 

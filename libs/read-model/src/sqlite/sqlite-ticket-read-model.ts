@@ -10,7 +10,18 @@ import {
   type TicketSearchQuery,
 } from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView } from '../ticket-view';
-import { analyze, copyTables, countExisting, createIndexes, createTables, LAYOUT_VERSION, LIVE_TABLES, ROW_ID_SCALE, tableExists } from './sqlite-layout';
+import {
+  analyze,
+  copyTables,
+  countExisting,
+  createIndexes,
+  createTables,
+  ensureStatusesIndex,
+  LAYOUT_VERSION,
+  LIVE_TABLES,
+  ROW_ID_SCALE,
+  tableExists,
+} from './sqlite-layout';
 import { COUNT_CAP, searchSql, type Sql, type SqlPage } from './sqlite-search';
 import { SqliteTicketTable } from './sqlite-ticket-table';
 
@@ -186,7 +197,10 @@ export class SqliteTicketReadModel implements TicketReadModel {
  */
 function openLayout(db: SqliteDatabase): void {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === LAYOUT_VERSION) return;
+  if (version === LAYOUT_VERSION) {
+    if (ensureStatusesIndex(db, LIVE_TABLES.tickets)) analyze(db, LIVE_TABLES.tickets);
+    return;
+  }
   if (version > LAYOUT_VERSION) throw new Error(`read model file has layout ${version}; this build knows layouts up to ${LAYOUT_VERSION}`);
   db.transaction(() => {
     const earlier = tableExists(db, LIVE_TABLES.tickets);
