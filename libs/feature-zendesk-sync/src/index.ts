@@ -7,3 +7,5 @@ export type { ZendeskAuth, ZendeskSettings, ZendeskWebhookSettings } from './zen
 export { endpointOf, type ZendeskInstruments } from './zendesk-instruments';
 export { UserNotifier, signUserNotification, type UserNotification, type UserNotifierSettings } from './user-notifier';
 export { agentReplyNotifier } from './agent-reply-notifier';
+export { eraseZendeskRequester, type ZendeskErasureOptions, type ZendeskErasureResult } from './zendesk-erasure';
+export { ZendeskHttp } from './zendesk-http';

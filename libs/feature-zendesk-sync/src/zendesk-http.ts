@@ -5,7 +5,7 @@ import { ZendeskError } from './zendesk-error';
 import { endpointOf, type ZendeskInstruments } from './zendesk-instruments';
 
 export type ZendeskRequest = {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   json?: unknown;
   /** A raw body (uploads), streamed with its length: never a whole file in memory. */

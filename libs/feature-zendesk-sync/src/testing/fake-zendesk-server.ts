@@ -8,6 +8,16 @@ import type { AddressInfo } from 'node:net';
  * answering with the shapes of Zendesk's API reference (Tickets, Attachments,
  * idempotency, rate limits), recording every request, with faults on demand.
  * Like Zendesk, it does NOT make external_id unique: a duplicate shows.
+ *
+ * Erasure (issue 15), as Zendesk's Tickets, Deleted Tickets, Users and Deleted
+ * Users APIs describe it: a requester is an end user found or created by email
+ * (one user per address, as in Zendesk); a deleted ticket is soft-deleted
+ * (404 to show and update, restorable) until permanently deleted, which takes
+ * its comments and attachments; an end user cannot be deleted while they are
+ * the requester of a ticket that is not closed (422), and is permanently
+ * deleted only once soft-deleted. `dump()` is the whole state, for tests that
+ * search it for a person's strings (the request log, a test aid Zendesk does
+ * not have, is not part of it).
  */
 export type RecordedRequest = {
   method: string;
@@ -36,7 +46,30 @@ export type FakeTicket = {
   updated_at: string;
 };
 
-export type Endpoint = 'create' | 'lookup' | 'upload' | 'update' | 'show';
+export type FakeUser = { id: number; name: string; email: string; role: 'end-user'; active: boolean; created_at: string };
+
+export type Endpoint =
+  | 'create'
+  | 'lookup'
+  | 'upload'
+  | 'update'
+  | 'show'
+  | 'delete-ticket'
+  | 'restore-ticket'
+  | 'delete-ticket-permanently'
+  | 'delete-user'
+  | 'delete-user-permanently';
+
+/** Everything the fake Zendesk holds (see dump). */
+export type FakeZendeskState = {
+  tickets: FakeTicket[];
+  deletedTickets: FakeTicket[];
+  users: FakeUser[];
+  deletedUsers: FakeUser[];
+  /** What Zendesk keeps of a permanently deleted user: the id, named "Permanently Deleted User". */
+  permanentlyDeletedUsers: { id: number; name: string }[];
+  uploads: Upload[];
+};
 
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string }
@@ -53,6 +86,13 @@ export class FakeZendesk {
   readonly requests: RecordedRequest[] = [];
   readonly tickets = new Map<number, FakeTicket>();
   readonly uploads = new Map<string, Upload>();
+  /** Soft-deleted tickets (DELETE /api/v2/tickets/{id}), until permanently deleted. */
+  readonly deletedTickets = new Map<number, FakeTicket>();
+  /** End users, found or created by email when a ticket names its requester. */
+  readonly users = new Map<number, FakeUser>();
+  /** Soft-deleted users (DELETE /api/v2/users/{id}), until permanently deleted. */
+  readonly deletedUsers = new Map<number, FakeUser>();
+  readonly permanentlyDeletedUsers = new Set<number>();
   /** File names Zendesk refuses (account setting / type): 422 like the real one. */
   refuseFileNames: RegExp = /\.log$/i;
   maxUploadBytes = 50 * 1024 * 1024;
@@ -99,6 +139,23 @@ export class FakeZendesk {
 
   ticketsWithExternalId(externalId: string): FakeTicket[] {
     return [...this.tickets.values()].filter((t) => t.external_id === externalId);
+  }
+
+  /** A deep copy of the whole state: tickets and their comments, users, deleted ones, uploads. */
+  dump(): FakeZendeskState {
+    return structuredClone({
+      tickets: [...this.tickets.values()],
+      deletedTickets: [...this.deletedTickets.values()],
+      users: [...this.users.values()],
+      deletedUsers: [...this.deletedUsers.values()],
+      permanentlyDeletedUsers: [...this.permanentlyDeletedUsers].map((id) => ({ id, name: 'Permanently Deleted User' })),
+      uploads: [...this.uploads.values()],
+    });
+  }
+
+  /** The dump as one string, for `expect(fake.dumpText()).not.toContain(email)`. */
+  dumpText(): string {
+    return JSON.stringify(this.dump());
   }
 
   requestsTo(endpoint: Endpoint): RecordedRequest[] {
@@ -177,6 +234,13 @@ export class FakeZendesk {
         const shown = this.tickets.get(Number(/^\/api\/v2\/tickets\/(\d+)/.exec(record.path)?.[1]));
         return shown ? reply(200, { ticket: view(shown) }) : reply(404, { error: 'RecordNotFound', description: 'Not found' });
       }
+      case 'delete-ticket':
+      case 'restore-ticket':
+      case 'delete-ticket-permanently':
+        return this.ticketDeletion(endpoint, idIn(record.path), reply);
+      case 'delete-user':
+      case 'delete-user-permanently':
+        return this.userDeletion(endpoint, idIn(record.path), reply);
       default:
         return reply(404, { error: 'InvalidEndpoint', description: 'Not found' });
     }
@@ -209,7 +273,7 @@ export class FakeZendesk {
       status: 'new',
       tags: t.tags ?? [],
       requester: t.requester,
-      requester_id: this.nextId++,
+      requester_id: this.requesterFor(t.requester, now).id,
       comments: [{ id: this.nextId++, html_body: t.comment.html_body, public: true, uploads: [] }],
       created_at: now,
       updated_at: now,
@@ -221,6 +285,66 @@ export class FakeZendesk {
     await this.beforeCreateAnswer?.(ticket);
     reply(201, body, { Location: `${this.url}/api/v2/tickets/${ticket.id}.json`, 'x-idempotency-lookup': 'miss' });
     this.onTicketCreated?.(ticket);
+  }
+
+  /** Zendesk keeps one user per email address: a ticket for a known address gets that user. */
+  private requesterFor(requester: { name?: string; email: string }, now: string): FakeUser {
+    const email = requester.email.trim().toLowerCase();
+    const known = [...this.users.values()].find((u) => u.email === email);
+    if (known) return known;
+    const user: FakeUser = { id: this.nextId++, name: requester.name ?? email.split('@')[0]!, email, role: 'end-user', active: true, created_at: now };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  /** Delete Ticket (204), Restore Deleted Ticket (200), Delete Ticket Permanently (200, a job status). */
+  private ticketDeletion(endpoint: Endpoint, id: number, reply: (s: number, b: unknown) => void): void {
+    const notFound = () => reply(404, { error: 'RecordNotFound', description: 'Not found' });
+    if (endpoint === 'delete-ticket') {
+      const ticket = this.tickets.get(id);
+      if (!ticket) return notFound();
+      this.tickets.delete(id);
+      this.deletedTickets.set(id, ticket);
+      return reply(204, '');
+    }
+    const deleted = this.deletedTickets.get(id);
+    if (!deleted) return notFound();
+    this.deletedTickets.delete(id);
+    if (endpoint === 'restore-ticket') {
+      this.tickets.set(id, deleted);
+      return reply(200, '');
+    }
+    // Its comments go with it, and the attachments they hold.
+    for (const comment of deleted.comments) for (const token of comment.uploads) this.uploads.delete(token);
+    reply(200, {
+      job_status: { id: randomBytes(8).toString('hex'), status: 'completed', total: 1, progress: 1, url: `${this.url}/api/v2/job_statuses/x.json` },
+    });
+  }
+
+  /** Delete User (a soft delete; 422 while they request a ticket that is not closed), Permanently Delete User. */
+  private userDeletion(endpoint: Endpoint, id: number, reply: (s: number, b: unknown) => void): void {
+    const notFound = () => reply(404, { error: 'RecordNotFound', description: 'Not found' });
+    if (endpoint === 'delete-user') {
+      const user = this.users.get(id);
+      if (!user) return notFound();
+      const open = [...this.tickets.values()].filter((t) => t.requester_id === id && t.status !== 'closed');
+      if (open.length > 0) {
+        return reply(422, {
+          error: 'RecordInvalid',
+          description: 'Record validation errors',
+          details: { base: [{ description: `The user is the requester of ${open.length} ticket(s) that are not closed` }] },
+        });
+      }
+      this.users.delete(id);
+      const deleted = { ...user, active: false };
+      this.deletedUsers.set(id, deleted);
+      return reply(200, { user: deleted });
+    }
+    const user = this.deletedUsers.get(id);
+    if (!user) return notFound(); // never soft-deleted, or already gone for good
+    this.deletedUsers.delete(id);
+    this.permanentlyDeletedUsers.add(id);
+    reply(200, { deleted_user: { id, name: 'Permanently Deleted User', email: null, active: false } });
   }
 
   private upload(record: RecordedRequest, reply: (s: number, b: unknown, h?: Record<string, string>) => void, drop?: () => void): void {
@@ -260,8 +384,10 @@ export class FakeZendesk {
     const ticket = this.tickets.get(id);
     if (!ticket) return reply(404, { error: 'RecordNotFound', description: 'Not found' });
     const input = parseJson(record.body) as
-      | { ticket?: { comment?: { html_body?: string; body?: string; public?: boolean; uploads?: string[]; author_id?: number } } }
+      | { ticket?: { status?: string; comment?: { html_body?: string; body?: string; public?: boolean; uploads?: string[]; author_id?: number } } }
       | undefined;
+    if (ticket.status === 'closed') return reply(422, { error: 'RecordInvalid', description: 'Closed tickets cannot be updated' });
+    if (typeof input?.ticket?.status === 'string') ticket.status = input.ticket.status;
     const comment = input?.ticket?.comment;
     const events: object[] = [];
     const text = comment?.html_body ?? comment?.body;
@@ -291,7 +417,17 @@ function endpointOf(method: string, path: string, query: URLSearchParams): Endpo
   if (method === 'POST' && /^\/api\/v2\/uploads(\.json)?$/.test(path)) return 'upload';
   if (method === 'PUT' && /^\/api\/v2\/tickets\/\d+(\.json)?$/.test(path)) return 'update';
   if (method === 'GET' && /^\/api\/v2\/tickets\/\d+(\.json)?$/.test(path)) return 'show';
+  if (method === 'DELETE' && /^\/api\/v2\/tickets\/\d+(\.json)?$/.test(path)) return 'delete-ticket';
+  if (method === 'PUT' && /^\/api\/v2\/deleted_tickets\/\d+\/restore(\.json)?$/.test(path)) return 'restore-ticket';
+  if (method === 'DELETE' && /^\/api\/v2\/deleted_tickets\/\d+(\.json)?$/.test(path)) return 'delete-ticket-permanently';
+  if (method === 'DELETE' && /^\/api\/v2\/users\/\d+(\.json)?$/.test(path)) return 'delete-user';
+  if (method === 'DELETE' && /^\/api\/v2\/deleted_users\/\d+(\.json)?$/.test(path)) return 'delete-user-permanently';
   return undefined;
+}
+
+/** The first number in a path (`/api/v2/deleted_tickets/12/restore` → 12). */
+function idIn(path: string): number {
+  return Number(/\/(\d+)/.exec(path)?.[1]);
 }
 
 function headerOf(record: RecordedRequest, name: string): string | undefined {

@@ -1,1 +1,1 @@
-export { FakeZendesk, type Endpoint, type Fault, type FakeTicket, type RecordedRequest } from './fake-zendesk-server';
+export { FakeZendesk, type Endpoint, type Fault, type FakeTicket, type FakeUser, type FakeZendeskState, type RecordedRequest } from './fake-zendesk-server';
