@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { eventStoreConfigSchema, openAdapters, readModelConfigSchema } from '@support-desk/composition-root';
 import type { EventStore } from '@support-desk/event-store';
+import { unprotected } from '@support-desk/personal-data';
 import { rebuildReadModel, type RebuildProgress } from '@support-desk/feature-query';
 import { ConfigError, parseConfig } from '@support-desk/service-kit';
 
@@ -64,8 +65,10 @@ async function main(): Promise<number> {
 /** The embedded store can count its ticket events (for the ETA); a server store gives a rate without one. */
 async function countTicketEvents(eventStore: EventStore): Promise<number | undefined> {
   const { SqliteEventStore } = await import('@support-desk/event-store/sqlite');
-  if (!(eventStore instanceof SqliteEventStore)) return undefined;
-  const row = eventStore.database.prepare(`SELECT count(*) AS n FROM events WHERE substr(stream_id, 1, 15) = 'support-ticket-'`).get() as { n: number };
+  // The store under the personal-data decorator: its own table is counted.
+  const store = unprotected(eventStore);
+  if (!(store instanceof SqliteEventStore)) return undefined;
+  const row = store.database.prepare(`SELECT count(*) AS n FROM events WHERE substr(stream_id, 1, 15) = 'support-ticket-'`).get() as { n: number };
   return row.n;
 }
 

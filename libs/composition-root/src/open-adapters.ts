@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { BlobStore } from '@support-desk/blob-store';
 import { InProcessEventBus, type BusMessage, type EventBus, type MessageHandler, type SubscribeOptions } from '@support-desk/event-bus';
 import { isPostgresUrl } from '@support-desk/event-store/postgres/config';
-import { CachedDataKeyStore, KeyWrapper, parseMasterKeys, protectPersonalData, type DataKeyStore } from '@support-desk/personal-data';
+import { CachedDataKeyStore, KeyWrapper, parseMasterKeys, protectPersonalData } from '@support-desk/personal-data';
 import type { TicketReadModel } from '@support-desk/read-model';
 import { ConfigError } from '@support-desk/service-kit';
 import type { BlobConfig, BusConfig, EventStoreConfig, ReadModelConfig } from './infra-config';
@@ -112,7 +112,7 @@ async function openEventStore(config: EventStoreConfig, root: string, log?: Log)
  * needs KEYSTORE_URL: separate SQLite files per process would give each process
  * its own keys.
  */
-async function openKeyStore(config: EventStoreConfig, root: string, log?: Log): Promise<Opened<DataKeyStore>> {
+export async function openKeyStore(config: EventStoreConfig, root: string, log?: Log): Promise<Opened<CachedDataKeyStore>> {
   const masters = parseMasterKeys(config.DATA_KEY_MASTER);
   if (masters.length === 0 && config.DATA_KEY_MASTER_REQUIRED)
     throw new ConfigError(['DATA_KEY_MASTER: required (DATA_KEY_MASTER_REQUIRED=true): set id:base64key (openssl rand -base64 32)']);
@@ -121,7 +121,7 @@ async function openKeyStore(config: EventStoreConfig, root: string, log?: Log): 
   const url = config.KEYSTORE_URL ?? (config.EVENTSTORE_URL && isPostgresUrl(config.EVENTSTORE_URL) ? config.EVENTSTORE_URL : undefined);
   if (!url && config.EVENTSTORE_URL)
     throw new ConfigError(['KEYSTORE_URL: required with EVENTSTORE_URL=esdb://…: set a postgres:// URL for the data keys (README "Personal data")']);
-  let opened: Opened<DataKeyStore>;
+  let opened: Opened<CachedDataKeyStore>;
   if (url) {
     const { PostgresDataKeyStore } = await import('@support-desk/personal-data/postgres');
     const store = await PostgresDataKeyStore.connect(url, { schema: config.KEYSTORE_PG_SCHEMA, wrapper });
