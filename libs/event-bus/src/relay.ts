@@ -1,5 +1,6 @@
 import { waitBackoff, type CheckpointStore, type EventStore, type EventSubscription, type RecordedEvent } from '@support-desk/event-store';
 import { messageFor, type EventBus } from './event-bus.port';
+import { publishedEvent } from './published-event';
 
 export type RelayOptions = {
   store: EventStore;
@@ -66,7 +67,7 @@ export class Relay {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.maxBatch);
       try {
-        await this.options.bus.publish(batch.map(messageFor));
+        await this.options.bus.publish(batch.map((event) => messageFor(publishedEvent(event))));
         await this.options.checkpoints.store(this.checkpointName, batch[batch.length - 1]!.position);
         this.queue.splice(0, batch.length);
         attempt = 0;
