@@ -3,6 +3,7 @@ import { adminConsolePlugin, consoleConfigRoute, type ConsoleConfigDeps } from '
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, type ServiceName } from '@support-desk/contracts';
 import { filesPlugin, type FilesDeps } from '@support-desk/feature-files';
+import { erasureRoutes, exportRoute, type ErasureRouteDeps, type ExportRouteDeps } from '@support-desk/feature-privacy';
 import { createTicketRoute, type IntakeDeps } from '@support-desk/feature-intake';
 import {
   searchTicketsRoute,
@@ -37,6 +38,8 @@ const PLUGINS: Record<ServiceName, () => FastifyPluginAsync[]> = {
     consoleConfigRoute(deps<ConsoleConfigDeps>()),
     adminConsolePlugin(),
     userTicketsRoute(deps<UserTicketsDeps>()),
+    erasureRoutes(deps<ErasureRouteDeps>()),
+    exportRoute(deps<ExportRouteDeps>()),
   ],
   'zendesk-sync': () => [zendeskSyncPlugin(deps<ZendeskRoutesDeps>())],
 };

@@ -1,4 +1,5 @@
 export * from './events/ticket-events';
+export * from './events/erasure-events';
 export * from './events/avro-codec';
 export * from './http/envelope';
 export * from './http/fields';
@@ -12,4 +13,5 @@ export * from './http/api-routes';
 export * from './http/user-tickets.schema';
 export * from './http/zendesk-comment.schema';
 export * from './http/openapi-document';
+export * from './http/erasure.schema';
 export * from './personal-data';

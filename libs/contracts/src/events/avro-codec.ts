@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
-import { TICKET_EVENT_TYPES, type TicketEvent, type TicketEventType } from './ticket-events';
+import { ERASURE_EVENT_TYPES, isErasureEventType, type ErasureEvent, type ErasureEventType } from './erasure-events';
+import { TICKET_EVENT_TYPES, isTicketEventType, type TicketEvent, type TicketEventType } from './ticket-events';
 
 /**
  * Avro codecs built from the .avsc files, which are the contract other teams read.
@@ -16,37 +17,46 @@ import { TICKET_EVENT_TYPES, type TicketEvent, type TicketEventType } from './ti
  */
 export const AVRO_SCHEMA_VERSION = 1;
 
+/** Every event type that leaves the store on the bus: ticket events and the erasure events (UserErased tells other teams to erase). */
+export type PublishedEvent = TicketEvent | ErasureEvent;
+export type PublishedEventType = TicketEventType | ErasureEventType;
+export const PUBLISHED_EVENT_TYPES: readonly PublishedEventType[] = [...TICKET_EVENT_TYPES, ...ERASURE_EVENT_TYPES];
+
+export function isPublishedEventType(type: string): type is PublishedEventType {
+  return isTicketEventType(type) || isErasureEventType(type);
+}
+
 export type EventCodec = {
   type: avro.Type;
   fingerprint: string;
-  encode(data: TicketEvent['data']): Buffer;
-  decode(buffer: Buffer): TicketEvent['data'];
+  encode(data: PublishedEvent['data']): Buffer;
+  decode(buffer: Buffer): PublishedEvent['data'];
 };
 
-export function avroSchemaPath(eventType: TicketEventType, version = AVRO_SCHEMA_VERSION): URL {
+export function avroSchemaPath(eventType: PublishedEventType, version = AVRO_SCHEMA_VERSION): URL {
   return new URL(`./avro/${eventType}.v${version}.avsc`, import.meta.url);
 }
 
-export function loadAvroSchema(eventType: TicketEventType, version = AVRO_SCHEMA_VERSION): avro.Schema {
+export function loadAvroSchema(eventType: PublishedEventType, version = AVRO_SCHEMA_VERSION): avro.Schema {
   return JSON.parse(readFileSync(avroSchemaPath(eventType, version), 'utf8')) as avro.Schema;
 }
 
-let codecs: Map<TicketEventType, EventCodec> | undefined;
+let codecs: Map<PublishedEventType, EventCodec> | undefined;
 
-export function eventCodec(eventType: TicketEventType): EventCodec {
-  codecs ??= new Map(TICKET_EVENT_TYPES.map((t) => [t, buildCodec(t)]));
+export function eventCodec(eventType: PublishedEventType): EventCodec {
+  codecs ??= new Map(PUBLISHED_EVENT_TYPES.map((t) => [t, buildCodec(t)]));
   const codec = codecs.get(eventType);
   if (!codec) throw new Error(`No Avro schema for event type ${eventType}`);
   return codec;
 }
 
-function buildCodec(eventType: TicketEventType): EventCodec {
+function buildCodec(eventType: PublishedEventType): EventCodec {
   // Timestamps stay plain numbers (ms) in our events, so no logical-type hooks.
   const type = avro.Type.forSchema(loadAvroSchema(eventType));
   return {
     type,
     fingerprint: type.fingerprint('sha256').toString('hex'),
     encode: (data) => type.toBuffer(data),
-    decode: (buffer) => type.fromBuffer(buffer) as TicketEvent['data'],
+    decode: (buffer) => type.fromBuffer(buffer) as PublishedEvent['data'],
   };
 }

@@ -41,6 +41,10 @@ export const API_ROUTES = {
   userTicketReply: { method: 'POST', path: '/api/user/tickets/:ticketId/comments', owner: 'intake-api', body: 'json' },
   ticketDetail: { method: 'GET', path: '/api/admin/tickets/:ticketId', owner: 'query-service', body: 'none' },
   ticketHistory: { method: 'GET', path: '/api/admin/tickets/:ticketId/events', owner: 'query-service', body: 'none' },
+  // Privacy (issue 15): erase a user everywhere, its status, export of everything held about them.
+  eraseUser: { method: 'POST', path: '/api/admin/users/:uuid/erase', owner: 'query-service', body: 'json' },
+  userErasure: { method: 'GET', path: '/api/admin/users/:uuid/erasure', owner: 'query-service', body: 'none' },
+  exportUser: { method: 'GET', path: '/api/admin/users/:uuid/export', owner: 'query-service', body: 'none' },
   adminConsoleConfig: { method: 'GET', path: '/api/admin/console-config', owner: 'query-service', body: 'none' },
   // The admin console (libs/admin-console): its page, deep links and static files, outside /api.
   adminConsole: { method: 'GET', path: '/admin', owner: 'query-service', body: 'none' },

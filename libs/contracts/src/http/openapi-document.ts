@@ -84,6 +84,8 @@ type Addition = {
   success?: Json;
   successLinks?: Json;
   successHeaders?: Json;
+  /** More media types of the 200 answer, beside the JSON its route schema declares. */
+  successMedia?: Record<string, Json>;
   requestBody?: Json;
   /** An example JSON body (the seed's), for readers and for the examples phase of API tests. */
   jsonExample?: Json;
@@ -172,6 +174,16 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
   adminConsoleConfig: { errors: ADMIN },
   resyncZendesk: { errors: [400, ...ADMIN, 404, 503] },
   zendeskWebhook: { errors: [400, 401, 409, 413, 503] },
+  eraseUser: { errors: [400, ...ADMIN, 404, 413, 415], jsonExample: { reason: 'Art. 17 request received by mail on 2026-12-01' } },
+  userErasure: { errors: [400, ...ADMIN, 404] },
+  exportUser: {
+    errors: [400, ...ADMIN, 404],
+    successMedia: {
+      'application/zip': {
+        schema: { type: 'string', contentMediaType: 'application/zip', format: 'binary', description: '?format=zip: export.json and every stored file, streamed' },
+      },
+    },
+  },
 };
 
 /** fastify's `/a/:id` as OpenAPI's `/a/{id}`. */
@@ -195,6 +207,7 @@ export function completeOpenApiDocument<T extends object>(input: T): T {
     const ok = responses['200'];
     if (ok && add.successLinks) ok.links = add.successLinks;
     if (ok && add.successHeaders) ok.headers = { ...(ok.headers as Json | undefined), ...add.successHeaders };
+    if (ok && add.successMedia) ok.content = { ...(ok.content as Json | undefined), ...add.successMedia };
     for (const status of add.errors ?? []) responses[String(status)] ??= errorResponse(ERRORS[status]!);
     if (add.requestBody) operation.requestBody = add.requestBody;
     const json = (operation.requestBody?.content as Record<string, Json> | undefined)?.['application/json'];

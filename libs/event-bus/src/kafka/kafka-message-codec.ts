@@ -1,6 +1,6 @@
 import avro from 'avsc';
 import type { IHeaders, Message } from 'kafkajs';
-import { AVRO_SCHEMA_VERSION, eventCodec, isTicketEventType, loadAvroSchema, type TicketEvent, type TicketEventType } from '@support-desk/contracts';
+import { AVRO_SCHEMA_VERSION, eventCodec, isPublishedEventType, loadAvroSchema, type PublishedEvent, type PublishedEventType } from '@support-desk/contracts';
 import type { JsonObject, RecordedEvent } from '@support-desk/event-store';
 import type { BusMessage } from '../event-bus.port';
 
@@ -37,7 +37,7 @@ export type RawKafkaMessage = { key: Buffer | null; value: Buffer | null; header
 
 export function encodeBusMessage(message: BusMessage): Message {
   const { event } = message;
-  if (!isTicketEventType(event.type)) throw new Error(`Event type ${event.type} has no Avro schema, so it cannot be published`);
+  if (!isPublishedEventType(event.type)) throw new Error(`Event type ${event.type} has no Avro schema, so it cannot be published`);
   const codec = eventCodec(event.type);
   const headers: IHeaders = {
     [KAFKA_HEADERS.eventType]: event.type,
@@ -54,7 +54,7 @@ export function encodeBusMessage(message: BusMessage): Message {
   if (typeof correlationId === 'string') headers[KAFKA_HEADERS.correlationId] = correlationId;
   const { traceparent } = event.metadata;
   if (typeof traceparent === 'string') headers[KAFKA_HEADERS.traceparent] = traceparent;
-  return { key: message.key, value: codec.encode(event.data as TicketEvent['data']), headers };
+  return { key: message.key, value: codec.encode(event.data as PublishedEvent['data']), headers };
 }
 
 /** Reads a consumed message back into a BusMessage; throws MessageDecodeError when it can't. */
@@ -66,7 +66,7 @@ export function decodeKafkaMessage(raw: RawKafkaMessage): BusMessage {
     return value;
   };
   const type = required(KAFKA_HEADERS.eventType);
-  if (!isTicketEventType(type)) throw new MessageDecodeError(`unknown event type ${type}`);
+  if (!isPublishedEventType(type)) throw new MessageDecodeError(`unknown event type ${type}`);
   if (!raw.value) throw new MessageDecodeError('message has no value');
   const data = decodeData(type, Number(required(KAFKA_HEADERS.schemaVersion)), raw.value);
   const metadata = parseMetadata(header(KAFKA_HEADERS.metadata));
@@ -103,7 +103,7 @@ const resolvers = new Map<string, ReturnType<avro.Type['createResolver']>>();
  * schema (avsc createResolver), which is how schema evolution stays readable.
  * The fingerprint header is for outside readers that cache schemas by hash.
  */
-function decodeData(type: TicketEventType, version: number, value: Buffer): JsonObject {
+function decodeData(type: PublishedEventType, version: number, value: Buffer): JsonObject {
   const codec = eventCodec(type);
   try {
     if (version === AVRO_SCHEMA_VERSION) return toPlain(codec.decode(value)) as JsonObject;
@@ -119,7 +119,7 @@ function decodeData(type: TicketEventType, version: number, value: Buffer): Json
   }
 }
 
-function writerType(type: TicketEventType, version: number): avro.Type {
+function writerType(type: PublishedEventType, version: number): avro.Type {
   if (!Number.isInteger(version) || version < 1) throw new Error(`bad schema version ${version}`);
   return avro.Type.forSchema(loadAvroSchema(type, version));
 }
