@@ -77,6 +77,14 @@ export const busConfigSchema = z.object({
 /** MONGODB_URL (database in its path) → MongoDB; unset → SQLite under DATA_DIR. */
 export const readModelConfigSchema = z.object({
   MONGODB_URL: optionalUrl,
+  /**
+   * Retention (README "Erasure and export"): users whose every ticket was closed or
+   * solved longer than this many days ago are erased by a scheduled job. Off when
+   * unset. Read where the read model is, since that is where the job finds them.
+   */
+  RETENTION_DAYS: z.coerce.number().int().positive().max(36_500).optional(),
+  /** How often the retention job runs (each wait jittered). */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
 });
 
 /** S3_BUCKET (and S3_ENDPOINT for non-AWS servers) → S3; unset → files under DATA_DIR. */
