@@ -1,3 +1,5 @@
+import { isErased } from '@support-desk/contracts';
+
 /**
  * The words free-text search knows a ticket by: every run of letters and digits
  * in its subject and message, lowercased, accents dropped ("Café crashed!" →
@@ -18,7 +20,11 @@ export function textWords(text: string): string[] {
     .filter((w) => w !== '');
 }
 
-/** The distinct words of a ticket's subject and message, in first-seen order. */
+/**
+ * The distinct words of a ticket's subject and message, in first-seen order. An
+ * ERASED field has none: "erased" must not find every erased ticket.
+ */
 export function ticketWords(subject: string, message: string): string[] {
-  return [...new Set([...textWords(subject), ...textWords(message)])];
+  const words = (text: string) => (isErased(text) ? [] : textWords(text));
+  return [...new Set([...words(subject), ...words(message)])];
 }

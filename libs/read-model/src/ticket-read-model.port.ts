@@ -1,3 +1,4 @@
+import { ERASED } from '@support-desk/contracts';
 import { textWords } from './search-text';
 import type { StoredTicketView, TicketView } from './ticket-view';
 
@@ -54,11 +55,27 @@ export interface TicketReadModel {
   /** Stores the view unless one with the same or a newer revision is there; true when written. */
   upsert(stored: StoredTicketView): Promise<boolean>;
   /**
+   * Optional: `upsert` of each view, in one write (SQLite: one transaction, all or
+   * nothing). The projection hands it a batch of events' views, and the bus moves
+   * on only after it resolved. At most one view per record.
+   */
+  upsertMany?(batch: readonly StoredTicketView[]): Promise<void>;
+  /**
    * AND of the given fields, newest first by creation date; paged. Tickets
    * created in the same millisecond come in an order of the adapter's (memory
    * and MongoDB: record id descending; SQLite: as stored), the same on every page.
    */
   search(query: TicketSearchQuery, page: Page): Promise<SearchResult>;
+  /**
+   * Erases a subject (issue 15): every view of that uuid keeps its ids, dates,
+   * statuses, sync state and category, and gets every personal field and its
+   * uuid ERASED (lists empty, see ticket-view-erasure.ts); its words leave the
+   * free-text index and its values the search keys. Later writes of that
+   * subject's views (events decrypted before its key was deleted, a rebuild
+   * running meanwhile) are anonymised as they are stored. Idempotent; returns
+   * how many views it changed.
+   */
+  eraseSubject(uuid: string): Promise<number>;
   /** A fresh, empty copy that becomes this read model when swapped in (see TicketReadModelRebuild). */
   beginRebuild(): Promise<TicketReadModelRebuild>;
   close(): Promise<void>;
@@ -97,13 +114,14 @@ export type SearchKeys = Required<TicketSearchFilter> & { ticketStatus: string; 
  * their case, phones match on digits only ("+44 20-7946 0000" = "+442079460000").
  */
 export function searchKeys(view: TicketView): SearchKeys {
+  // '' for no value (an ERASED one included): no query ever normalizes to '' (see normalizeFilter).
   return {
-    uuid: normalize('uuid', view.uuid)!,
-    udid: normalize('udid', view.udid)!,
-    email: normalize('email', view.email)!,
+    uuid: normalize('uuid', view.uuid) ?? '',
+    udid: normalize('udid', view.udid) ?? '',
+    email: normalize('email', view.email) ?? '',
     phone: normalize('phone', view.phone ?? '') ?? '',
-    ticketId: normalize('ticketId', view.ticketId)!,
-    zendeskTicketId: view.sync.status === 'SYNCED' ? normalize('zendeskTicketId', view.sync.zendeskTicketId)! : '',
+    ticketId: normalize('ticketId', view.ticketId) ?? '',
+    zendeskTicketId: view.sync.status === 'SYNCED' ? (normalize('zendeskTicketId', view.sync.zendeskTicketId) ?? '') : '',
     ticketStatus: lower(view.ticketStatus),
     syncStatus: view.sync.status,
     category: lower(view.category),
@@ -119,7 +137,9 @@ export function compareNewestFirst(a: SortKey, b: SortKey): number {
   return b.createdAt - a.createdAt || (a.recordId < b.recordId ? 1 : a.recordId > b.recordId ? -1 : 0);
 }
 
+/** undefined for no value: an empty one, or ERASED (an erased field is no value: it never matches, see ERASED). */
 export function normalize(field: SearchKeyField, value: string): string | undefined {
+  if (lower(value) === ERASED) return undefined;
   const v = field === 'phone' ? value.replace(/\D/g, '') : lower(value);
   return v === '' ? undefined : v;
 }
@@ -132,7 +152,7 @@ export function normalizeFilter(filter: TicketSearchFilter): TicketSearchFilter 
     const value = filter[field];
     if (value === undefined) continue;
     if (typeof value !== 'string') throw new TypeError(`search filter ${field} must be a string`);
-    // A phone filter with no digits can match nothing; keep it so the AND stays honest.
+    // A phone filter with no digits (or any filter on ERASED) can match nothing; keep it so the AND stays honest.
     // (Not "\u0000": PostgreSQL-backed servers refuse NUL in JSON. Phone keys are digits only.)
     out[field] = normalize(field, value) ?? '#no-digits';
   }

@@ -1,5 +1,7 @@
 import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
+import { searchKeys } from '../ticket-read-model.port';
 import type { StoredTicketView } from '../ticket-view';
+import { anonymiseView, isErasedView } from '../ticket-view-erasure';
 import { InsertBatcher } from './insert-batcher';
 import { blockOf } from './time-buckets';
 import { BUCKET_INDEX, INDEXES, WORDS_INDEXES, toDocumentFields, toWordsDocument, viewOf, type TicketDocument, type WordsDocument } from './ticket-document';
@@ -73,7 +75,9 @@ export class MongoTicketCollection {
         return inserted;
       }
       const result = await this.tickets.updateOne({ _id, revision: { $lt: stored.revision } }, { $set: toDocumentFields(stored) }, { upsert: true });
-      if (result.upsertedCount > 0) await this.insertWords(stored); // a first view at a later revision (a rebuild's catch-up)
+      if (result.upsertedCount > 0)
+        await this.insertWords(stored); // a first view at a later revision (a rebuild's catch-up)
+      else if (result.modifiedCount > 0 && isErasedView(stored.view)) await this.words.deleteOne({ _id }); // erased by this write
       return result.modifiedCount + result.upsertedCount > 0;
     } catch (error) {
       if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
@@ -114,6 +118,37 @@ export class MongoTicketCollection {
       // 11000: the stored revision is the same or newer (see upsert).
       if (!(error instanceof MongoBulkWriteError) || !duplicatesOnly(error)) throw error;
     }
+    const erased = again.filter((stored) => isErasedView(stored.view)).map((stored) => stored.view.recordId);
+    if (erased.length) await this.words.deleteMany({ _id: { $in: erased } });
+  }
+
+  /**
+   * Anonymises every view whose uuid key is `uuidKey` (normalized) and drops its
+   * words; the record ids of those changed. Each update is guarded by the
+   * revision it read: a write that landed in between is read again.
+   */
+  async eraseUuidKey(uuidKey: string): Promise<string[]> {
+    const changed: string[] = [];
+    for (;;) {
+      const found = await this.tickets.find({ uuid: { $eq: uuidKey } }, { projection: { doc: 1, revision: 1 } }).toArray();
+      if (found.length === 0) return changed;
+      for (const document of found) {
+        const view = anonymiseView(viewOf(document));
+        const result = await this.tickets.updateOne(
+          { _id: document._id, revision: document.revision },
+          { $set: { ...searchKeys(view), doc: JSON.stringify(view) } },
+        );
+        if (result.modifiedCount > 0) {
+          await this.words.deleteOne({ _id: document._id });
+          changed.push(document._id);
+        }
+      }
+    }
+  }
+
+  /** The distinct uuid keys of the collection (a rebuild's copy, to find subjects erased while it was filled). */
+  async uuidKeys(): Promise<string[]> {
+    return ((await this.tickets.distinct('uuid')) as string[]).filter((k) => k !== '');
   }
 
   /** Blocks that hold tickets, with their newest creation date; newest first. */

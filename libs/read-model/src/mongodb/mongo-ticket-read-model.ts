@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import {
+  normalize,
   normalizeQuery,
   type Page,
   type SearchResult,
@@ -9,6 +10,7 @@ import {
   type TicketSearchQuery,
 } from '../ticket-read-model.port';
 import type { StoredTicketView } from '../ticket-view';
+import { erasedSubjectMarker, guardErased } from '../ticket-view-erasure';
 import { migrateDocuments } from './migrate-documents';
 import { findMatches, type Found, type SearchRun, type SearchStrategy } from './mongo-search';
 import { MongoTicketCollection } from './mongo-ticket-collection';
@@ -33,6 +35,9 @@ export type MongoTicketReadModelOptions = {
   walkTargetRows?: number;
 };
 
+/** `<read model name>_erased_subjects`: `{_id: erasedSubjectMarker(uuid)}` per erased subject, for every collection the read model uses. */
+type ErasedSubjectDocument = { _id: string; erasedAt: Date };
+
 /** `{_id: <read model name>, collection: <serving collection>, layout}` */
 type AliasDocument = { _id: string; collection: string; layout: number };
 /** 3: the view as a JSON string, words in `<collection>_words` (ticket-document.ts). Earlier documents are migrated on connect. */
@@ -47,10 +52,19 @@ const LAYOUT = 3;
  *
  * A rebuild fills a new collection and then points the read model's alias at it
  * (see beginRebuild); running read models follow the alias within `aliasPollMs`.
+ *
+ * Erased subjects (eraseSubject) are remembered as hashes in
+ * `<name>_erased_subjects`; every process keeps them in memory (reloaded with the
+ * alias poll) and anonymises a view of one of them as it writes it. Without
+ * transactions, a write that looked before the marker existed could land after
+ * the erasure's anonymisation: so eraseSubject anonymises once more after every
+ * process has seen the marker, as the rebuild's swap catches up twice.
  */
 export class MongoTicketReadModel implements TicketReadModel {
   private live: MongoTicketCollection;
   private readonly poll: NodeJS.Timeout;
+  /** Markers of erased subjects (erasedSubjectMarker), as of the last poll plus this process's own erasures. */
+  private erased = new Set<string>();
   /** What the last search did: for the bench. */
   lastSearch: { strategy: Found['how']; probes: number } = { strategy: 'find', probes: 0 };
 
@@ -63,7 +77,7 @@ export class MongoTicketReadModel implements TicketReadModel {
     private readonly options: MongoTicketReadModelOptions,
   ) {
     this.live = new MongoTicketCollection(db, collection);
-    this.poll = setInterval(() => void this.followAlias().catch(() => undefined), options.aliasPollMs ?? 1_000);
+    this.poll = setInterval(() => void Promise.all([this.followAlias(), this.loadErased()]).catch(() => undefined), options.aliasPollMs ?? 1_000);
     this.poll.unref();
   }
 
@@ -84,7 +98,9 @@ export class MongoTicketReadModel implements TicketReadModel {
           aliases(db).updateOne({ _id: name }, { $set: { layout: LAYOUT }, $setOnInsert: { collection: live.name } }, { upsert: true }),
         );
       }
-      return new MongoTicketReadModel(client, db, name, live.name, strategy, options);
+      const readModel = new MongoTicketReadModel(client, db, name, live.name, strategy, options);
+      await readModel.loadErased();
+      return readModel;
     } catch (error) {
       await client.close();
       throw error;
@@ -101,7 +117,24 @@ export class MongoTicketReadModel implements TicketReadModel {
   }
 
   upsert(stored: StoredTicketView): Promise<boolean> {
-    return this.live.upsert(stored);
+    return this.live.upsert(this.guard(stored));
+  }
+
+  async eraseSubject(uuid: string): Promise<number> {
+    const key = normalize('uuid', uuid);
+    if (key === undefined) return 0;
+    const marker = erasedSubjectMarker(key);
+    await this.erasedSubjects()
+      .updateOne({ _id: marker }, { $setOnInsert: { erasedAt: new Date() } }, { upsert: true })
+      .catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 11000) throw error; // two erasures of one subject at once
+      });
+    this.erased.add(marker);
+    const changed = new Set(await this.live.eraseUuidKey(key));
+    // Writers that looked before the marker existed have landed or see it by now (they reload it every aliasPollMs).
+    await new Promise((resolve) => setTimeout(resolve, 2 * (this.options.aliasPollMs ?? 1_000) + 200));
+    for (const recordId of await this.live.eraseUuidKey(key)) changed.add(recordId);
+    return changed.size;
   }
 
   async search(query: TicketSearchQuery, page: Page): Promise<SearchResult> {
@@ -154,13 +187,16 @@ export class MongoTicketReadModel implements TicketReadModel {
   async beginRebuild(): Promise<TicketReadModelRebuild> {
     await this.dropLeftovers();
     const copy = new MongoTicketCollection(this.db, `${this.name}_next_${randomBytes(4).toString('hex')}`);
+    await this.loadErased();
+    const erasedBefore = new Set(this.erased);
     return {
       get: (recordId) => copy.get(recordId),
-      write: (batch) => copy.writeBatch(batch),
+      write: (batch) => copy.writeBatch(batch.map((b) => ({ ...b, stored: this.guard(b.stored) }))),
       swap: async (lastCatchUp) => {
         await copy.ensureIndexes(this.strategy === 'buckets');
-        const upsert = (stored: StoredTicketView) => copy.upsert(stored);
+        const upsert = (stored: StoredTicketView) => copy.upsert(this.guard(stored));
         await lastCatchUp(upsert);
+        await this.eraseInCopy(copy, erasedBefore);
         const old = this.live;
         await aliases(this.db).updateOne({ _id: this.name }, { $set: { collection: copy.name, layout: LAYOUT } }, { upsert: true });
         this.live = copy;
@@ -176,6 +212,36 @@ export class MongoTicketReadModel implements TicketReadModel {
     clearInterval(this.poll);
     await this.live.close();
     await this.client.close();
+  }
+
+  private guard(stored: StoredTicketView): StoredTicketView {
+    const view = guardErased(stored.view, this.erased.has(erasedSubjectMarker(stored.view.uuid)));
+    return view === stored.view ? stored : { ...stored, view };
+  }
+
+  private erasedSubjects(): Collection<ErasedSubjectDocument> {
+    return this.db.collection<ErasedSubjectDocument>(`${this.name}_erased_subjects`);
+  }
+
+  /** Markers only ever get added: what another process erased joins the set. */
+  private async loadErased(): Promise<void> {
+    const markers = await this.erasedSubjects()
+      .find({}, { projection: { _id: 1 } })
+      .toArray();
+    for (const { _id } of markers) this.erased.add(_id);
+  }
+
+  /**
+   * Subjects erased while a rebuild filled its copy: views written before their
+   * erasure went in as the events said. Rare, so found by hashing the copy's
+   * distinct uuids (markers are hashes) only when there are any.
+   */
+  private async eraseInCopy(copy: MongoTicketCollection, erasedBefore: ReadonlySet<string>): Promise<void> {
+    await this.loadErased();
+    const added = [...this.erased].filter((m) => !erasedBefore.has(m));
+    if (added.length === 0) return;
+    const wanted = new Set(added);
+    for (const key of await copy.uuidKeys()) if (wanted.has(erasedSubjectMarker(key))) await copy.eraseUuidKey(key);
   }
 
   private run(live: MongoTicketCollection): SearchRun {

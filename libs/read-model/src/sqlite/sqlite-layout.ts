@@ -13,9 +13,17 @@ import type { SearchKeys } from '../ticket-read-model.port';
  * contentless FTS5 table of each ticket's words (search-text.ts; the text itself
  * is only in `doc`), and a table of counts kept by triggers (createCounts).
  * Earlier layouts (1: before free text and the status filters; 2: ordered by an
- * index; 3: without counts) are migrated on open.
+ * index; 3: without counts; 4: a `contentless_delete` word index) are migrated
+ * on open.
+ *
+ * Layout 5: the word index is plain contentless with FTS5's secure-delete, and
+ * a row's words are deleted with FTS5's 'delete' command, given the words it was
+ * indexed with (recomputed from `doc`: subject and message never change). A
+ * `contentless_delete` table cannot do that: it marks a deleted row with a
+ * tombstone and keeps its words in the index pages until a merge, and an
+ * erased ticket's words must leave the file (issue 15).
  */
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 /**
  * Row ids per millisecond. ms × 1024 stays below 2^53 (exact in a JS number)
@@ -25,6 +33,27 @@ export const LAYOUT_VERSION = 4;
 export const ROW_ID_SCALE = 1024;
 
 export type TableNames = { tickets: string; words: string; counts: string };
+
+/**
+ * Subjects erased (erasedSubjectMarker, a hash), in the order erased (seq): one
+ * table for the live tickets and any rebuild's copy, so both anonymise their
+ * views as they are written. Not part of the layout version: created if missing.
+ */
+export const ERASED_SUBJECTS = 'erased_subjects';
+
+export function createErasedSubjects(db: SqliteDatabase): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${ERASED_SUBJECTS} (seq INTEGER PRIMARY KEY, marker TEXT NOT NULL UNIQUE)`);
+}
+
+/**
+ * FTS5's secure-delete: deleting a row's words removes them from the index's
+ * pages (terms left without a row included) instead of leaving them there until
+ * a merge. An erased ticket's words must really go (issue 15). Stored in the
+ * table's config.
+ */
+export function secureDeleteWords(db: SqliteDatabase, words: string): void {
+  db.exec(`INSERT INTO ${words} (${words}, rank) VALUES ('secure-delete', 1)`);
+}
 export const LIVE_TABLES: TableNames = { tickets: 'tickets', words: 'tickets_fts', counts: 'tickets_counts' };
 
 /** The names of a rebuild's copy, `tickets_next_<suffix>…`. */
@@ -61,9 +90,10 @@ export function createTables(db: SqliteDatabase, names: TableNames, options: { c
       ${KEY_FIELDS.map((f) => `${KEY_COLUMNS[f]} TEXT NOT NULL`).join(',\n      ')},
       doc        TEXT NOT NULL
     );
-    CREATE VIRTUAL TABLE ${names.words} USING fts5(words, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+    CREATE VIRTUAL TABLE ${names.words} USING fts5(words, content = '', tokenize = 'unicode61 remove_diacritics 0');
     CREATE TABLE ${names.counts} (field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID;
   `);
+  secureDeleteWords(db, names.words);
   if (!options.countsLater) createCountTriggers(db, names);
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
 import type { Statement } from 'better-sqlite3';
 import {
+  normalize,
   normalizeQuery,
   type Page,
   type SearchResult,
@@ -10,16 +11,20 @@ import {
   type TicketSearchQuery,
 } from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView } from '../ticket-view';
+import { erasedSubjectMarker } from '../ticket-view-erasure';
 import {
   analyze,
   copyTables,
   countExisting,
+  createErasedSubjects,
   createIndexes,
   createTables,
   ensureStatusesIndex,
+  ERASED_SUBJECTS,
   LAYOUT_VERSION,
   LIVE_TABLES,
   ROW_ID_SCALE,
+  secureDeleteWords,
   tableExists,
 } from './sqlite-layout';
 import { COUNT_CAP, searchSql, type Sql, type SqlPage } from './sqlite-search';
@@ -35,6 +40,13 @@ const OPTIMIZE_EVERY = 20_000;
  * pages do not count at all. Within one creation
  * millisecond tickets come in the order they were stored (the row id), not by
  * record id.
+ *
+ * Erasure (eraseSubject) must leave no byte of the person in the file: the
+ * connection runs with `secure_delete = ON`, so whatever a write frees (an
+ * updated row's old cell, an index entry, a dropped table's pages) is zeroed,
+ * not left in free space, and the word index deletes for real (FTS5
+ * secure-delete). Then the WAL, which still holds the old pages, is
+ * checkpointed into the file and truncated.
  */
 export class SqliteTicketReadModel implements TicketReadModel {
   private readonly db: SqliteDatabase;
@@ -46,7 +58,11 @@ export class SqliteTicketReadModel implements TicketReadModel {
 
   constructor(path: string) {
     this.db = openSqliteDatabase(path);
+    // Zeroes freed content (see the class comment). Costs a little I/O on writes that free space.
+    this.db.pragma('secure_delete = ON');
+    createErasedSubjects(this.db); // before openLayout: a migration writes through SqliteTicketTable, which looks markers up
     openLayout(this.db);
+    secureDeleteWords(this.db, LIVE_TABLES.words); // files of layout 4 before erasure existed
     this.table = new SqliteTicketTable(this.db, LIVE_TABLES);
     this.db.pragma('optimize');
   }
@@ -65,6 +81,34 @@ export class SqliteTicketReadModel implements TicketReadModel {
       this.db.pragma('optimize');
     }
     return written;
+  }
+
+  async eraseSubject(uuid: string): Promise<number> {
+    await this.swapping;
+    const key = normalize('uuid', uuid);
+    if (key === undefined) return 0;
+    const changed = this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO ${ERASED_SUBJECTS} (marker) VALUES (?) ON CONFLICT (marker) DO NOTHING`).run(erasedSubjectMarker(key));
+      return this.table.eraseUuidKey(key);
+    })();
+    // The WAL still holds the pages as they were: copy them into the file and truncate it
+    // (busy readers may keep a few frames; the next checkpoint overwrites them).
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return changed;
+  }
+
+  /**
+   * One transaction for the batch: the projection's upserts were ~23 % of `npm
+   * start`'s CPU under load, one commit (a WAL write of every page touched) each.
+   */
+  async upsertMany(batch: readonly StoredTicketView[]): Promise<void> {
+    await this.swapping;
+    this.table.upsertMany(batch);
+    this.insertsSinceOptimize += batch.reduce((n, stored) => n + (stored.revision === 0 ? 1 : 0), 0);
+    if (this.insertsSinceOptimize >= OPTIMIZE_EVERY) {
+      this.insertsSinceOptimize = 0;
+      this.db.pragma('optimize');
+    }
   }
 
   async search(query: TicketSearchQuery, page: Page): Promise<SearchResult> {
@@ -120,10 +164,11 @@ export class SqliteTicketReadModel implements TicketReadModel {
     const names = copyTables(suffix);
     createTables(this.db, names, { countsLater: true });
     const copy = new SqliteTicketTable(this.db, names);
+    const erasedBefore = this.lastErasure();
     return {
       get: async (recordId) => copy.get(recordId),
       write: async (batch) => copy.upsertMany(batch.map((b) => b.stored)),
-      swap: (lastCatchUp) => this.swapIn(copy, suffix, lastCatchUp),
+      swap: (lastCatchUp) => this.swapIn(copy, suffix, erasedBefore, lastCatchUp),
       discard: async () => {
         this.db.exec(`DROP TABLE IF EXISTS ${names.tickets}; DROP TABLE IF EXISTS ${names.words}; DROP TABLE IF EXISTS ${names.counts}`);
       },
@@ -143,7 +188,12 @@ export class SqliteTicketReadModel implements TicketReadModel {
    * the copy into place. Nothing the old tables received after the copy's last
    * catch-up is lost: the last catch-up runs while nothing else can write.
    */
-  private async swapIn(copy: SqliteTicketTable, suffix: string, lastCatchUp: Parameters<TicketReadModelRebuild['swap']>[0]): Promise<void> {
+  private async swapIn(
+    copy: SqliteTicketTable,
+    suffix: string,
+    erasedBefore: number,
+    lastCatchUp: Parameters<TicketReadModelRebuild['swap']>[0],
+  ): Promise<void> {
     createIndexes(this.db, copy.names.tickets);
     countExisting(this.db, copy.names);
     analyze(this.db, copy.names.tickets);
@@ -154,6 +204,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         await lastCatchUp(async (stored) => copy.upsert(stored));
+        this.eraseInCopy(copy, erasedBefore);
         this.db.exec(`
           ALTER TABLE ${LIVE_TABLES.tickets} RENAME TO ${retired.tickets};
           ALTER TABLE ${LIVE_TABLES.words} RENAME TO ${retired.words};
@@ -175,6 +226,23 @@ export class SqliteTicketReadModel implements TicketReadModel {
     }
     this.db.exec(`DROP TABLE ${retired.tickets}; DROP TABLE ${retired.words}; DROP TABLE ${retired.counts}`);
     analyze(this.db, LIVE_TABLES.tickets);
+  }
+
+  private lastErasure(): number {
+    return (this.db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM ${ERASED_SUBJECTS}`).get() as { seq: number }).seq;
+  }
+
+  /**
+   * Subjects erased while a rebuild filled its copy: views written before their
+   * erasure went in as the events said. Rare, so found by hashing the copy's
+   * distinct uuids (markers are hashes) only when there are any.
+   */
+  private eraseInCopy(copy: SqliteTicketTable, erasedBefore: number): void {
+    const markers = new Set(
+      (this.db.prepare(`SELECT marker FROM ${ERASED_SUBJECTS} WHERE seq > ?`).all(erasedBefore) as { marker: string }[]).map((r) => r.marker),
+    );
+    if (markers.size === 0) return;
+    for (const key of copy.uuidKeys()) if (markers.has(erasedSubjectMarker(key))) copy.eraseUuidKey(key);
   }
 
   /** Prepared once per distinct statement text (a filter combination), a few hundred at most. */

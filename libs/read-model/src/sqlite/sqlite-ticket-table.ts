@@ -1,8 +1,10 @@
 import type { SqliteDatabase } from '@support-desk/service-kit/sqlite';
 import { ticketWords } from '../search-text';
+import { isErased } from '@support-desk/contracts';
 import { searchKeys } from '../ticket-read-model.port';
-import { readStoredView, type StoredTicketView } from '../ticket-view';
-import { KEY_COLUMNS, KEY_FIELDS, ROW_ID_SCALE, type TableNames } from './sqlite-layout';
+import { readStoredView, type StoredTicketView, type TicketView } from '../ticket-view';
+import { anonymiseView, erasedSubjectMarker, guardErased, isErasedView } from '../ticket-view-erasure';
+import { ERASED_SUBJECTS, KEY_COLUMNS, KEY_FIELDS, ROW_ID_SCALE, type TableNames } from './sqlite-layout';
 
 const KEY_LIST = KEY_FIELDS.map((f) => KEY_COLUMNS[f]).join(', ');
 
@@ -12,7 +14,12 @@ const KEY_LIST = KEY_FIELDS.map((f) => KEY_COLUMNS[f]).join(', ');
  *
  * A view's words are indexed when its row is inserted and never again: subject
  * and message are set by TicketRequested and no later event changes them
- * (ticket-view.evolve.ts), so an update leaves the word index as it is.
+ * (ticket-view.evolve.ts), so an update leaves the word index as it is, unless
+ * it erases the ticket (then its words go).
+ *
+ * Every write looks up whether the view's subject was erased (ERASED_SUBJECTS, in
+ * the same transaction as the write, so it never races eraseSubject) and stores
+ * it anonymised if so.
  */
 export class SqliteTicketTable {
   private readonly selectOne;
@@ -23,6 +30,10 @@ export class SqliteTicketTable {
   private readonly insertWords;
   private readonly updateRow;
   private readonly upsertTx;
+  private readonly markerExists;
+  private readonly deleteWords;
+  private readonly rowsOfUuid;
+  private readonly rewriteRow;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -44,6 +55,36 @@ export class SqliteTicketTable {
        WHERE record_id = ? AND revision < ?`,
     );
     this.upsertTx = db.transaction((stored: StoredTicketView) => this.upsertNow(stored));
+    this.markerExists = db.prepare<[string], { x: number }>(`SELECT 1 AS x FROM ${ERASED_SUBJECTS} WHERE marker = ?`);
+    // Contentless FTS5: a row's words are deleted by naming them, exactly as they were indexed (see sqlite-layout.ts).
+    this.deleteWords = db.prepare<[number, string]>(`INSERT INTO ${names.words} (${names.words}, rowid, words) VALUES ('delete', ?, ?)`);
+    this.rowsOfUuid = db.prepare<[string], { id: number; doc: string }>(`SELECT id, doc FROM ${names.tickets} WHERE uuid_key = ?`);
+    this.rewriteRow = db.prepare(`UPDATE ${names.tickets} SET ${KEY_FIELDS.map((f) => `${KEY_COLUMNS[f]} = ?`).join(', ')}, doc = ? WHERE id = ?`);
+  }
+
+  /**
+   * Anonymises the views whose uuid search key is `uuidKey` (normalized), row
+   * and words; the revision stays. Call inside a transaction. Returns how many.
+   */
+  eraseUuidKey(uuidKey: string): number {
+    let changed = 0;
+    for (const row of this.rowsOfUuid.all(uuidKey)) {
+      const before = readStoredView(JSON.parse(row.doc));
+      const view = anonymiseView(before);
+      const k = searchKeys(view);
+      this.rewriteRow.run(...KEY_FIELDS.map((f) => k[f]), JSON.stringify(view), row.id);
+      this.dropWords(row.id, before);
+      changed++;
+    }
+    return changed;
+  }
+
+  /** The distinct uuid keys of the table (a rebuild's copy, to find subjects erased while it was filled). */
+  uuidKeys(): string[] {
+    return this.db
+      .prepare<[], { k: string }>(`SELECT DISTINCT uuid_key AS k FROM ${this.names.tickets} WHERE uuid_key <> ''`)
+      .all()
+      .map((r) => r.k);
   }
 
   get(recordId: string): StoredTicketView | null {
@@ -68,16 +109,27 @@ export class SqliteTicketTable {
     })();
   }
 
-  private upsertNow({ view, revision }: StoredTicketView): boolean {
+  private upsertNow({ view: asked, revision }: StoredTicketView): boolean {
+    const view = guardErased(asked, !isErased(asked.uuid) && this.markerExists.get(erasedSubjectMarker(asked.uuid)) !== undefined);
     const k = searchKeys(view);
     const keys = KEY_FIELDS.map((f) => k[f]);
     const doc = JSON.stringify(view);
     const id = this.nextRowId(view.requestedAt);
     if (this.insertRow.run(id, view.recordId, revision, view.requestedAt, ...keys, doc).changes > 0) {
-      this.insertWords.run(id, ticketWords(view.subject, view.message).join(' '));
+      this.insertWords.run(id, wordsOf(view));
       return true;
     }
-    return this.updateRow.run(revision, view.requestedAt, ...keys, doc, view.recordId, revision).changes > 0;
+    // A write that erases the ticket takes its words out: they were indexed from the view it replaces.
+    const replaced = isErasedView(view) ? this.selectOne.get(view.recordId) : undefined;
+    const updated = this.updateRow.run(revision, view.requestedAt, ...keys, doc, view.recordId, revision).changes > 0;
+    if (updated && replaced) this.dropWords(this.selectId.get(view.recordId)!.id, readStoredView(JSON.parse(replaced.doc)));
+    return updated;
+  }
+
+  /** Deletes a row's words, given the view they were indexed from (FTS5 'delete' must name them exactly). */
+  private dropWords(id: number, indexed: TicketView): void {
+    const words = wordsOf(indexed);
+    if (words !== '') this.deleteWords.run(id, words);
   }
 
   /** After the last row of the same creation millisecond (see ROW_ID_SCALE). */
@@ -89,4 +141,9 @@ export class SqliteTicketTable {
     while (id >= first + ROW_ID_SCALE && this.rowExists.get(id)) id++;
     return id;
   }
+}
+
+/** What a row's words column holds: the words of its subject and message (search-text.ts). */
+function wordsOf(view: TicketView): string {
+  return ticketWords(view.subject, view.message).join(' ');
 }

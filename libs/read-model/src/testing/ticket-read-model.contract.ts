@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TicketReadModel } from '../ticket-read-model.port';
 import type { TicketView } from '../ticket-view';
 import type { TicketDocumentV0 } from '../ticket-view.v0';
+import { erasureContract } from './ticket-read-model.erasure.contract';
 import { rebuildContract } from './ticket-read-model.rebuild.contract';
 import { searchContract } from './ticket-read-model.search.contract';
 import { sampleView } from './sample-view';
@@ -167,5 +168,6 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
 
     describe('search', () => searchContract(() => readModel));
     describe('rebuild', () => rebuildContract(() => readModel));
+    describe('erasure', () => erasureContract(() => readModel));
   });
 }
