@@ -76,4 +76,22 @@ describe('support-desk tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     // Zendesk got the trace too.
     expect(zendesk.requests.some((r) => r.headers.traceparent?.includes(traceId))).toBe(true);
   });
+  it('an unsampled traceparent is respected: no span, and no traceparent on the events, the relay hop or the Zendesk call', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const subject = 'not sampled';
+    const res = await desk.app.inject({
+      method: 'POST',
+      url: '/api/user/log/message',
+      headers: { traceparent: `00-${traceId}-b7ad6b7169203331-00` },
+      payload: { ...seedCreateBody, subject },
+    });
+    expect(res.statusCode).toBe(200);
+    // The ticket reached Zendesk (the whole chain ran) ...
+    const post = () => zendesk.requests.find((r) => r.method === 'POST' && r.body.toString('utf8').includes(subject));
+    await vi.waitFor(() => expect(post()).toBeDefined(), { timeout: 15_000, interval: 100 });
+    // ... without a trace: nothing was recorded for it, and Zendesk got no traceparent.
+    expect(post()!.headers.traceparent).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1_500)); // one export interval (1 s) for a span that should not exist
+    expect(otlp.spans.filter((s) => s.traceId === traceId)).toEqual([]);
+  });
 });

@@ -78,7 +78,7 @@ export async function openServiceContext<P extends Port, Z extends boolean>(
 ): Promise<ServiceContext<P, Z> & { generatedToken(): { file: string; token: string } | undefined }> {
   const config = parseConfig(serviceConfigSchema(service.defaultPort, service.ports, (service.zendesk ?? false) as Z), env);
   const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
-    ? await startTracing(service.name, config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_TRACES_SAMPLER_ARG)
+    ? await startTracing(service.name, config.OTEL_EXPORTER_OTLP_ENDPOINT, { sampler: config.OTEL_TRACES_SAMPLER, ratio: config.OTEL_TRACES_SAMPLER_ARG })
     : undefined;
   const metrics = config.METRICS === 'on' || tracing ? createMetricsRegistry(service.name, { defaults: config.METRICS === 'on' }) : undefined;
   const opened = await openAdapters(config as never, service.ports, service.name, createLogger(config.LOG_LEVEL, service.name));
@@ -91,6 +91,7 @@ export async function openServiceContext<P extends Port, Z extends boolean>(
     links: fileLinks(publicBaseUrl(config)),
     limits: toUploadLimits(config),
     metrics,
+    tracing,
     ...(service.userAuth ? { userAuth: openUserAuth(env, createLogger(config.LOG_LEVEL, service.name)) } : {}),
     adminGuard: () => {
       if (!guard) {

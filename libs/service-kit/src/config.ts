@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRACES_SAMPLERS } from './observability/tracing';
 
 /**
  * Config is parsed once, at start, from the environment. A missing or bad value
@@ -54,7 +55,13 @@ export const httpConfigSchema = (defaultPort = 3000) =>
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; unset = tracing off, at no cost. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-    /** Share of new traces recorded (0..1). A request whose traceparent says "sampled" is always traced, and so is all it causes. */
+    /**
+     * Which requests start a trace (the OpenTelemetry names). Default parentbased_traceidratio: a
+     * caller's traceparent decides (sampled: traced, and so is all it causes), else a share of
+     * OTEL_TRACES_SAMPLER_ARG of new traces is recorded.
+     */
+    OTEL_TRACES_SAMPLER: z.enum(TRACES_SAMPLERS).default('parentbased_traceidratio'),
+    /** Share of new traces recorded (0..1) by the *traceidratio samplers. */
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1),
   });
 

@@ -1,6 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { EventStore, NewEvent } from '@support-desk/event-store';
-import { SpanKind, currentTraceparent, inSpan, tracingEnabled } from '@support-desk/service-kit';
+import type { Context } from '@opentelemetry/api';
+import { SpanKind, currentTraceparent, inSpan, tracedContext, tracingEnabled } from '@support-desk/service-kit';
 
 type Child = { observe(value: number): void };
 
@@ -49,26 +50,30 @@ export function instrumentEventStore(store: EventStore, registry: Registry): Eve
       duration.observe((performance.now() - started) / 1000);
     }
   };
+  // Tracing on: an append inside a sampled trace is a span, and each event keeps its traceparent in
+  // metadata, so the relay and every consumer continue the trace of the request that caused it. The
+  // trace is the active one (a consumer's handler) or the HTTP request's, found by the correlationId
+  // the command handler puts on the events (the request id): no context manager on the request path.
+  const tracedAppend: EventStore['append'] = (streamId, events, options) => {
+    const parent = tracedContext(events[0]?.metadata?.correlationId);
+    if (!parent) return timedAppend(streamId, events, options);
+    return inSpan(
+      `eventstore append ${events.map((e) => e.type).join(',')}`,
+      { kind: SpanKind.INTERNAL, parent, attributes: { 'eventstore.events': events.length } },
+      (ctx) => timedAppend(streamId, withTraceparent(events, ctx!), options),
+    );
+  };
   return {
-    // Tracing on: the append is a span, and each event keeps its traceparent in metadata, so the
-    // relay and every consumer continue the trace of the request that caused it.
-    append: !tracing
-      ? timedAppend
-      : (streamId, events, options) =>
-          inSpan(
-            `eventstore append ${events.map((e) => e.type).join(',')}`,
-            { kind: SpanKind.INTERNAL, attributes: { 'eventstore.events': events.length } },
-            () => timedAppend(streamId, withTraceparent(events), options),
-          ),
+    append: tracing ? tracedAppend : timedAppend,
     readStream: (streamId) => store.readStream(streamId),
     subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
     close: () => store.close(),
   };
 }
 
-/** The active span's traceparent in each event's metadata (an event that has one keeps it). */
-function withTraceparent(events: NewEvent[]): NewEvent[] {
-  const traceparent = currentTraceparent();
+/** The append span's traceparent in each event's metadata (an event that has one keeps it). */
+function withTraceparent(events: NewEvent[], ctx: Context): NewEvent[] {
+  const traceparent = currentTraceparent(ctx);
   if (!traceparent) return events;
   return events.map((event) => (event.metadata?.traceparent ? event : { ...event, metadata: { ...event.metadata, traceparent } }));
 }

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { EventBus } from '@support-desk/event-bus';
+import { useAsyncContext } from '@support-desk/service-kit';
 import type { Adapters, Port } from '../ports';
 import { instrumentBus } from './bus-metrics';
 import { instrumentEventStore } from './event-store-metrics';
@@ -18,7 +19,17 @@ export function instrumentAdapters<P extends Port>(adapters: Adapters<P>, regist
   if (opened.bus) {
     const bus: EventBus = opened.bus;
     const kafka = isKafkaBus(bus) ? kafkaLagMetrics(bus, registry) : undefined;
-    out.bus = instrumentBus(bus, registry, { inProcessLag: !kafka });
+    const instrumented = instrumentBus(bus, registry, { inProcessLag: !kafka });
+    out.bus = {
+      ...instrumented,
+      // Tracing on: a process that consumes continues traces inside its handlers (their Zendesk calls and
+      // appends read context.active()), so it needs the AsyncLocalStorage context manager; one that only
+      // serves requests and publishes (intake-api) never pays for it.
+      subscribe: (group, handler, options) => {
+        useAsyncContext();
+        return instrumented.subscribe(group, handler, options);
+      },
+    };
     if (kafka) {
       const close = out.close;
       out.close = async () => {

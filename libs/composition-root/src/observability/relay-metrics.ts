@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BusMessage, EventBus } from '@support-desk/event-bus';
 import { SpanKind, contextFrom, currentTraceparent, tracer, tracingEnabled } from '@support-desk/service-kit';
-import { context, trace, type Span } from '@opentelemetry/api';
+import { trace, type Span } from '@opentelemetry/api';
 import type { EventStore } from '@support-desk/event-store';
 
 /**
@@ -109,15 +109,16 @@ function createGauges(registry: Registry, sourceSet: Set<Source>) {
 async function publishTraced(bus: EventBus, relay: string, messages: BusMessage[]): Promise<void> {
   const spans: Span[] = [];
   const out = messages.map((message) => {
-    const parent = message.event.metadata.traceparent;
-    if (typeof parent !== 'string') return message;
+    // Only events of a sampled trace carry a traceparent; the rest pass at no cost.
+    const parent = contextFrom(message.event.metadata.traceparent);
+    if (!parent) return message;
     const span = tracer().startSpan(
       `${relay} publish ${message.event.type}`,
       { kind: SpanKind.PRODUCER, attributes: { 'messaging.batch.message_count': messages.length } },
-      contextFrom(parent),
+      parent,
     );
     spans.push(span);
-    const traceparent = currentTraceparent(trace.setSpan(context.active(), span));
+    const traceparent = currentTraceparent(trace.setSpan(parent, span));
     return { ...message, event: { ...message.event, metadata: { ...message.event.metadata, traceparent } } };
   });
   try {
