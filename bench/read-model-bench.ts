@@ -9,7 +9,8 @@
  * needs MONGODB_URL: source /tmp/infra.env). --plans false leaves the plans out.
  * --search-cases 'AND,category' measures only the cases so named. FerretDB
  * takes most of an hour to load a million: --search-keep true leaves the loaded
- * database there, and --search-database <name> searches it again without loading.
+ * database (SQLite: file) there, and --search-database <name or file> searches
+ * it again without loading (one read model at a time then).
  */
 import { rebuildBench } from './rebuild';
 import type { ReadModelKind } from './read-model-target';
@@ -28,9 +29,9 @@ export const READ_MODEL_BENCH_OPTIONS = {
   plans: { type: 'string', default: 'true' },
   /** Only the search cases whose name contains one of these (comma-separated), e.g. 'AND,category'. */
   'search-cases': { type: 'string', default: '' },
-  /** FerretDB: search this database, loaded by an earlier run kept with --search-keep, instead of loading one. */
+  /** Search this database (FerretDB) or file (SQLite), loaded by an earlier run kept with --search-keep, instead of loading one. */
   'search-database': { type: 'string', default: '' },
-  /** FerretDB: leave the loaded database there at the end (its name is printed). */
+  /** Leave the loaded database or file there at the end (its name is printed). */
   'search-keep': { type: 'string', default: 'false' },
 } as const;
 
@@ -51,7 +52,7 @@ export async function runReadModelBenches(targets: readonly string[], args: Args
         deepOffset: Number(args['search-deep-offset']),
         printPlans,
         cases: args['search-cases'] ? args['search-cases'].split(',') : undefined,
-        database: kind === 'ferretdb' && args['search-database'] ? args['search-database'] : undefined,
+        database: args['search-database'] || undefined,
         keep: args['search-keep'] === 'true',
       });
     }

@@ -17,37 +17,37 @@ export type BenchReadModel = {
   kind: ReadModelKind;
   readModel: TicketReadModel;
   explain(query: TicketSearchQuery, page: Page): Promise<string[]>;
-  /** FerretDB/MongoDB: the database searched. */
+  /** The database searched (FerretDB/MongoDB), or the file (SQLite). */
   database?: string;
-  /** Tickets stored (the server's estimate on FerretDB/MongoDB). */
-  count(): Promise<number>;
   /** Finds a search needed (FerretDB's bucket walk); 1 otherwise. */
   lastProbes(): number;
   close(): Promise<void>;
 };
 
 /**
- * `database` (FerretDB/MongoDB): use that database, already loaded by an earlier
- * run kept with `keep`, instead of a new one; `keep`: leave the database there
- * at the end. A million tickets take FerretDB most of an hour to load and index
- * on a busy 2-core machine: loaded once, measured as often as needed.
+ * `database`: use that database (FerretDB/MongoDB) or file (SQLite), already
+ * loaded by an earlier run kept with `keep`, instead of a new one; `keep`: leave
+ * it there at the end. A million tickets take FerretDB most of an hour to load
+ * and index on a busy 2-core machine: loaded once, measured as often as needed.
  */
 export type BenchDatabase = { database?: string; keep?: boolean };
 
 export async function openBenchReadModel(kind: ReadModelKind, label: string, reuse: BenchDatabase = {}): Promise<BenchReadModel> {
   if (kind === 'sqlite') {
     const { SqliteTicketReadModel } = await import('@support-desk/read-model/sqlite');
-    const dir = mkdtempSync(join(tmpdir(), `bench-${label}-`));
-    const readModel = new SqliteTicketReadModel(join(dir, 'read-model.db'));
+    const dir = reuse.database ? undefined : mkdtempSync(join(tmpdir(), `bench-${label}-`));
+    const file = reuse.database ?? join(dir!, 'read-model.db');
+    const readModel = new SqliteTicketReadModel(file);
     return {
       kind,
       readModel,
+      database: file,
       explain: async (query, page) => readModel.explainSearch(query, page),
-      count: async () => (await readModel.search({}, { offset: 0, limit: 1 })).total ?? NaN,
       lastProbes: () => 1,
       close: async () => {
         await readModel.close();
-        rmSync(dir, { recursive: true, force: true });
+        if (reuse.keep || !dir) console.log(`kept ${file} (search it again: --search-database ${file}; delete it by hand when done)`);
+        else rmSync(dir, { recursive: true, force: true });
       },
     };
   }
@@ -62,14 +62,6 @@ export async function openBenchReadModel(kind: ReadModelKind, label: string, reu
     readModel,
     database,
     explain: (query, page) => readModel.explainSearch(query, page),
-    count: async () => {
-      const client = new MongoClient(url);
-      try {
-        return await client.db(database).collection(readModel.collectionName).estimatedDocumentCount();
-      } finally {
-        await client.close();
-      }
-    },
     lastProbes: () => readModel.lastSearch.probes,
     close: async () => {
       await readModel.close().catch(() => undefined);
