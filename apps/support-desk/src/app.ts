@@ -3,6 +3,16 @@ import { InProcessEventBus, type BusSubscription } from '@support-desk/event-bus
 import { filesPlugin } from '@support-desk/feature-files';
 import { createTicketRoute } from '@support-desk/feature-intake';
 import { userReplyRoute, userTicketsRoute } from '@support-desk/feature-user';
+import {
+  ErasureWorker,
+  blobsStep,
+  erasureRoutes,
+  exportRoute,
+  readModelStep,
+  startRetentionJob,
+  zendeskStep,
+  type RetentionJob,
+} from '@support-desk/feature-privacy';
 import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
 import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
 import {
@@ -19,6 +29,7 @@ import {
   type ServiceContext,
 } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
+import { zendeskEraserFor } from './zendesk-eraser';
 
 /**
  * All four services in one process on one port: intake-api, file-service and
@@ -47,6 +58,9 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
   await app.register(searchTicketsRoute({ readModel: adapters.readModel, links, adminGuard }));
   await app.register(ticketDetailRoute({ tickets, links, adminGuard }));
   await app.register(ticketHistoryRoute({ tickets, adminGuard }));
+  const privacy = { store: adapters.eventStore, readModel: adapters.readModel, blobs: adapters.blobs, adminGuard };
+  await app.register(erasureRoutes(privacy));
+  await app.register(exportRoute(privacy));
 
   const zendesk = zendeskSettings(config);
   await app.register(consoleConfigRoute({ zendeskUrl: zendesk?.baseUrl ?? null, adminGuard }));
@@ -83,6 +97,18 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
 
   const relay = relayFor('relay', adapters, adapters.bus, app);
   const consumers: BusSubscription[] = [];
+  // Erasure (issue 15): one process runs every step, then deletes the data key (README "Erasure and export").
+  const zendeskEraser = zendeskEraserFor(zendesk);
+  const erasures = new ErasureWorker({
+    store: adapters.eventStore,
+    checkpoints: adapters.checkpoints,
+    name: 'erasure',
+    steps: [readModelStep(adapters.readModel), blobsStep(adapters.blobs), zendeskStep(zendeskEraser.erase)],
+    keys: adapters.dataKeys,
+    log: app.log,
+  });
+  const retentionDays = config.RETENTION_DAYS;
+  let retention: RetentionJob | undefined;
 
   return {
     app,
@@ -92,8 +118,20 @@ async function buildSupportDesk(ctx: ServiceContext<'eventStore' | 'bus' | 'read
       zendeskWorker = await startZendeskSync(zendeskBus, syncer, app.log);
       await relay.start();
       if (zendeskWorker) await zendeskRelay?.start();
+      await erasures.start();
+      if (retentionDays)
+        retention = startRetentionJob({
+          store: adapters.eventStore,
+          readModel: adapters.readModel,
+          log: app.log,
+          days: retentionDays,
+          intervalMs: config.RETENTION_INTERVAL_MS,
+        });
     },
     async stop() {
+      await retention?.stop();
+      zendeskEraser.stop();
+      await erasures.stop();
       // Relay first: it finishes publishing the event in flight and stores its checkpoint.
       await relay.stop();
       for (const c of consumers) await c.stop();

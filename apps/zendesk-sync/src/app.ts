@@ -10,6 +10,8 @@ import {
   zendeskWebhookSettings,
 } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
+import { ErasureWorker, zendeskStep } from '@support-desk/feature-privacy';
+import { zendeskEraserFor } from './zendesk-eraser';
 
 /**
  * zendesk-sync: mirrors ticket events into Zendesk, serves the Zendesk webhook
@@ -50,13 +52,25 @@ export const zendeskSync = defineService({
     // does not run, so its checkpoint stays where it was and the backlog syncs once Zendesk is configured.
     const relay = syncer && adapters.localFeed ? relayFor('relay-zendesk-sync', adapters.localFeed, adapters.bus, app) : undefined;
     let worker: BusSubscription | undefined;
+    // Erasure (issue 15): this service owns the Zendesk step (requester's tickets and end user deleted for good).
+    const zendeskEraser = zendeskEraserFor(settings);
+    const erasures = new ErasureWorker({
+      store: adapters.eventStore,
+      checkpoints: adapters.checkpoints,
+      name: 'erasure-zendesk-sync',
+      steps: [zendeskStep(zendeskEraser.erase)],
+      log: app.log,
+    });
     return {
       app,
       async start() {
         worker = await startZendeskSync(adapters.bus, syncer, app.log);
         if (worker) await relay?.start();
+        await erasures.start();
       },
       async stop() {
+        zendeskEraser.stop();
+        await erasures.stop();
         // Relay marked stopped first, then the worker aborts Zendesk waits: the event in flight keeps its checkpoint.
         const relayStopped = relay?.stop();
         await worker?.stop();

@@ -95,6 +95,9 @@ export class ErasureWorker {
     // Key first, then the event: a crash between them deletes again (idempotent) and appends.
     await keys!.eraseSubject(uuid);
     await runErasureCommand(store, uuid, { type: 'FinishErasure', data: { erasedAt: now() } });
-    log.info({ worker: name, erasureId: state.request.erasureId, requestedBy: state.request.requestedBy }, 'user erased: data key deleted, UserErased appended');
+    log.info(
+      { worker: name, erasureId: state.request.erasureId, requestedBy: state.request.requestedBy },
+      'user erased: data key deleted, UserErased appended',
+    );
   }
 }

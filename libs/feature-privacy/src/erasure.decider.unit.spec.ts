@@ -23,7 +23,10 @@ const erased: ErasureEvent = { type: 'UserErased', data: { erasureId: 'e-1', uui
 const given = (events: ErasureEvent[]) => ({
   when: (command: ErasureCommand) => {
     const state = events.reduce(erasureDecider.evolve, erasureDecider.initialState());
-    return { then: (expected: ErasureEvent[]) => expect(decideErasure(command, state)).toEqual(expected), thenThrows: (re: RegExp) => expect(() => decideErasure(command, state)).toThrow(re) };
+    return {
+      then: (expected: ErasureEvent[]) => expect(decideErasure(command, state)).toEqual(expected),
+      thenThrows: (re: RegExp) => expect(() => decideErasure(command, state)).toThrow(re),
+    };
   },
 });
 
@@ -35,26 +38,40 @@ describe('erasure decider', () => {
   it('a second request while it runs, or after it finished, decides nothing (idempotent)', () => {
     const again: ErasureCommand = { type: 'RequestErasure', data: { ...request, erasureId: 'e-2', reason: 'again' } };
     given([requested]).when(again).then([]);
-    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased]).when(again).then([]);
+    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased])
+      .when(again)
+      .then([]);
   });
 
   it('records a step once, with its outcome, under the erasure it belongs to', () => {
     const command: ErasureCommand = { type: 'CompleteErasureStep', data: { step: 'blobs', count: 3, note: null, completedAt: 2_500 } };
-    given([requested]).when(command).then([{ type: 'UserErasureStepCompleted', data: { erasureId: 'e-1', uuid: 'user-1', step: 'blobs', count: 3, note: null, completedAt: 2_500 } }]);
-    given([requested, stepDone('blobs')]).when(command).then([]);
+    given([requested])
+      .when(command)
+      .then([{ type: 'UserErasureStepCompleted', data: { erasureId: 'e-1', uuid: 'user-1', step: 'blobs', count: 3, note: null, completedAt: 2_500 } }]);
+    given([requested, stepDone('blobs')])
+      .when(command)
+      .then([]);
   });
 
   it('records no step before a request or after the user is erased', () => {
     const command: ErasureCommand = { type: 'CompleteErasureStep', data: { step: 'zendesk', count: 0, note: null, completedAt: 1 } };
     given([]).when(command).then([]);
-    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased]).when(command).then([]);
+    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased])
+      .when(command)
+      .then([]);
   });
 
   it('finishes (UserErased) only once every step is done, and only once', () => {
     const finish: ErasureCommand = { type: 'FinishErasure', data: { erasedAt: 3_000 } };
-    given([requested, stepDone('read-model'), stepDone('blobs')]).when(finish).thenThrows(/before every step is done/);
-    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk')]).when(finish).then([erased]);
-    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased]).when(finish).then([]);
+    given([requested, stepDone('read-model'), stepDone('blobs')])
+      .when(finish)
+      .thenThrows(/before every step is done/);
+    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk')])
+      .when(finish)
+      .then([erased]);
+    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased])
+      .when(finish)
+      .then([]);
     given([]).when(finish).then([]);
   });
 
@@ -63,6 +80,10 @@ describe('erasure decider', () => {
       erasureDecider.evolve,
       erasureDecider.initialState(),
     );
-    expect(state).toMatchObject({ status: 'erased', erasedAt: 3_000, steps: { zendesk: { completedAt: 2_100 }, 'read-model': { completedAt: 2_200 }, blobs: { completedAt: 2_300 } } });
+    expect(state).toMatchObject({
+      status: 'erased',
+      erasedAt: 3_000,
+      steps: { zendesk: { completedAt: 2_100 }, 'read-model': { completedAt: 2_200 }, blobs: { completedAt: 2_300 } },
+    });
   });
 });

@@ -57,7 +57,15 @@ export function erasureRoutes(deps: ErasureRouteDeps): FastifyPluginAsyncZod {
         if (result.outcome === 'exists') return reply.code(200).send(ok(status, PRIVACY_MESSAGES.erasureExists));
         // The audit line: who, when, why. The token itself is never logged.
         request.log.info(
-          { audit: 'erasure-requested', erasureId: status.erasureId, uuid, requestedBy, reason: status.reason, requestedAt: status.requestedAt, tickets: status.tickets },
+          {
+            audit: 'erasure-requested',
+            erasureId: status.erasureId,
+            uuid,
+            requestedBy,
+            reason: status.reason,
+            requestedAt: status.requestedAt,
+            tickets: status.tickets,
+          },
           'user erasure requested',
         );
         return reply.code(202).send(ok(status, PRIVACY_MESSAGES.erasureRequested));

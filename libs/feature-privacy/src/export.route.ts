@@ -38,7 +38,10 @@ export function exportRoute(deps: ExportRouteDeps): FastifyPluginAsyncZod {
         request.log.info({ audit: 'user-exported', uuid, format, requestedBy: adminTokenId(request), tickets: data.tickets.length }, 'user data exported');
         if (format === 'json') return ok(data, PRIVACY_MESSAGES.exported);
         const zip = userExportZip(deps.blobs, data, (err) => request.log.error({ err, uuid }, 'user export zip failed while streaming'));
-        return reply.header('content-type', 'application/zip').header('content-disposition', 'attachment; filename="user-export.zip"').send(zip as never); // a stream: fastify pipes it, the route's JSON schema is not applied
+        return reply
+          .header('content-type', 'application/zip')
+          .header('content-disposition', 'attachment; filename="user-export.zip"')
+          .send(zip as never); // a stream: fastify pipes it, the route's JSON schema is not applied
       },
     );
   };

@@ -71,7 +71,10 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
     });
     if (result.outcome === 'requested') {
       run.erasuresRequested++;
-      deps.log.info({ job: 'retention', erasureId: result.status.erasureId, uuid, tickets: tickets.length, progress: `${checked}/${run.candidates}` }, 'retention: erasure requested');
+      deps.log.info(
+        { job: 'retention', erasureId: result.status.erasureId, uuid, tickets: tickets.length, progress: `${checked}/${run.candidates}` },
+        'retention: erasure requested',
+      );
     }
   }
   deps.log.info({ job: 'retention', days: deps.days, ...run }, 'retention run finished');

@@ -34,7 +34,11 @@ export function zipPathOf(file: Pick<UserFile, 'kind' | 'blobKey' | 'fileName'>)
   return `files/${rest.map(safeName).join('/')}-${safeName(file.fileName)}`;
 }
 
-const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 120) || '_';
+const safeName = (name: string) =>
+  name
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 120) || '_';
 
 /**
  * The export as a zip: export.json first, then every stored file, each read from

@@ -74,7 +74,9 @@ export const userExportSchema = z
         ticketId: z.string(),
         zendeskTicketIds: z.array(z.string()),
         status: z.object({ status: z.string(), changedAt: z.number() }).nullable(),
-        events: z.array(z.object({ id: z.string(), type: z.string(), revision: z.number().int(), recordedAt: z.number(), data: z.record(z.string(), z.unknown()) })),
+        events: z.array(
+          z.object({ id: z.string(), type: z.string(), revision: z.number().int(), recordedAt: z.number(), data: z.record(z.string(), z.unknown()) }),
+        ),
         conversation: z.array(
           z.object({
             author: z.enum(['USER', 'END_USER', 'AGENT', 'ADMIN']),

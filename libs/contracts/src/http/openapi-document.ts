@@ -180,7 +180,12 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
     errors: [400, ...ADMIN, 404],
     successMedia: {
       'application/zip': {
-        schema: { type: 'string', contentMediaType: 'application/zip', format: 'binary', description: '?format=zip: export.json and every stored file, streamed' },
+        schema: {
+          type: 'string',
+          contentMediaType: 'application/zip',
+          format: 'binary',
+          description: '?format=zip: export.json and every stored file, streamed',
+        },
       },
     },
   },

@@ -1,0 +1,24 @@
+import { RateLimiter, ZendeskHttp, eraseZendeskRequester, type ZendeskSettings } from '@support-desk/feature-zendesk-sync';
+import type { ZendeskRequesterEraser } from '@support-desk/feature-privacy';
+
+/**
+ * The erasure's Zendesk step (issue 15) on our Zendesk client: timeouts,
+ * Retry-After on 429, retries with the configured back-off. Its own rate
+ * limiter (erasures are rare; a 429 from sharing the account's budget with the
+ * syncer is waited out). `stop` aborts calls in flight: the step runs again on
+ * the next start. Null while Zendesk is off.
+ */
+export function zendeskEraserFor(settings: ZendeskSettings | undefined): { erase: ZendeskRequesterEraser; stop(): void } {
+  if (!settings) return { erase: null, stop: () => undefined };
+  const stopping = new AbortController();
+  const http = new ZendeskHttp(settings, new RateLimiter(settings.requestsPerMinute), stopping.signal);
+  const retry = { maxAttempts: settings.maxAttempts, baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs };
+  return {
+    async erase(ids) {
+      const result = await eraseZendeskRequester(http, ids, { retry, signal: stopping.signal });
+      const refused = result.usersRefused.map((u) => u.userId);
+      return { note: refused.length > 0 ? `Zendesk kept end users ${refused.join(', ')}: they still request other tickets that are not closed` : null };
+    },
+    stop: () => stopping.abort(new Error('stopping')),
+  };
+}
