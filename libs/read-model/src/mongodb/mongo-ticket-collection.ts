@@ -8,6 +8,8 @@ import { BUCKET_INDEX, INDEXES, WORDS_INDEXES, toDocumentFields, toWordsDocument
 
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
+/** Rounds of find-and-anonymise before an erasure gives up on views that writers keep changing. */
+const ERASE_ROUNDS = 20;
 /** How long a read of the block directory is reused; what this process wrote is known at once. */
 const BLOCKS_TTL_MS = 1_000;
 /** How often a block's newest creation date is brought up to date in the directory. */
@@ -129,7 +131,7 @@ export class MongoTicketCollection {
    */
   async eraseUuidKey(uuidKey: string): Promise<string[]> {
     const changed: string[] = [];
-    for (;;) {
+    for (let round = 0; round < ERASE_ROUNDS; round++) {
       const found = await this.tickets.find({ uuid: { $eq: uuidKey } }, { projection: { doc: 1, revision: 1 } }).toArray();
       if (found.length === 0) return changed;
       for (const document of found) {
@@ -144,6 +146,7 @@ export class MongoTicketCollection {
         }
       }
     }
+    throw new Error(`Erasing a subject in ${this.name}: its views kept changing under ${ERASE_ROUNDS} rounds of anonymisation`);
   }
 
   /** The distinct uuid keys of the collection (a rebuild's copy, to find subjects erased while it was filled). */
