@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { describeWithRealServer, findMongo, runId } from '@support-desk/service-kit/testing';
-import { sampleView, ticketReadModelContract } from '../testing';
+import { ERASED } from '@support-desk/contracts';
+import { personalView, sampleView, ticketReadModelContract } from '../testing';
 import { searchKeys } from '../ticket-read-model.port';
 import { fromV0Document, type TicketDocumentV0 } from '../ticket-view.v0';
 import { MongoTicketReadModel } from './mongo-ticket-read-model';
@@ -91,6 +92,47 @@ describeWithRealServer('MongoTicketReadModel', await findMongo(), (endpoint) => 
       expect(stored?.words).toBeUndefined();
     } finally {
       await client.close();
+    }
+  });
+
+  // Without transactions, another process's write that looked for the marker before it
+  // existed can land after the first anonymisation: the second one (after every process
+  // reloaded the markers) must catch it, and later writes there see the marker.
+  it("an erasure in one process wins over another process writing the subject's views at the same time", async () => {
+    const collection = `tickets_${randomUUID().slice(0, 8)}`;
+    const connect = () => MongoTicketReadModel.connect({ url: endpoint().url, database, collection, aliasPollMs: 300 });
+    const eraser = await connect();
+    const projector = await connect();
+    const uuid = randomUUID();
+    try {
+      const first = personalView(uuid);
+      await projector.upsert({ view: first, revision: 0 });
+      const erasing = eraser.eraseSubject(uuid);
+      // Right after the first anonymisation, before this process reloads the markers (every
+      // 300 ms): events decrypted before the key was deleted, projected here meanwhile.
+      await vi.waitFor(async () => expect((await eraser.get(first.recordId))!.view.uuid).toBe(ERASED), { timeout: 5_000, interval: 5 });
+      const racing = [personalView(uuid), personalView(uuid)];
+      await projector.upsert({ view: { ...first, ticketStatus: 'open' }, revision: 1 });
+      for (const view of racing) await projector.upsert({ view, revision: 0 });
+      // Each counted once, by whichever anonymised it: this erasure, or the write that already saw the marker.
+      const changed = await erasing;
+      expect(changed).toBeGreaterThanOrEqual(1);
+      expect(changed).toBeLessThanOrEqual(3);
+      for (const view of [first, ...racing]) {
+        expect((await eraser.get(view.recordId))!.view).toMatchObject({ uuid: ERASED, email: ERASED, message: ERASED });
+        expect((await projector.search({ email: view.email }, { offset: 0, limit: 5 })).items).toEqual([]);
+      }
+      // FerretDB 1.x applies an update by reading and rewriting the document, so the erasure's
+      // rewrite may undo the racing status change (seen once): stale until the ticket's next
+      // event, never personal again.
+      expect([0, 1]).toContain((await eraser.get(first.recordId))!.revision);
+      // The other process knows the subject is erased now: a later write is anonymised on the way in.
+      const late = personalView(uuid);
+      await projector.upsert({ view: late, revision: 0 });
+      expect((await eraser.get(late.recordId))!.view.email).toBe(ERASED);
+    } finally {
+      await eraser.close();
+      await projector.close();
     }
   });
 
