@@ -121,7 +121,9 @@ export class S3BlobStore implements BlobStore {
    * bucket, which S3 accepts too). A put racing the delete may add a version
    * after the listing, hence a few rounds until none is left. Unfinished
    * multipart uploads of the key (a crashed upload's parts) are aborted as well.
-   * A missing key is no error.
+   * A missing key is no error. On AWS the credentials need s3:ListBucketVersions,
+   * s3:DeleteObjectVersion and s3:ListBucketMultipartUploads besides s3:DeleteObject:
+   * without them delete fails (loudly, rather than leave old versions readable).
    */
   async delete(key: string): Promise<void> {
     assertValidKey(key);
