@@ -25,4 +25,7 @@ export interface RewrappableKeyStore extends DataKeyStore {
   rewrapAll(): Promise<{ rewrapped: number; total: number }>;
 }
 
+/** A stored key as it is at rest (wrapped or plain), for copying between stores. */
+export type StoredDataKey = { keyId: string; subjectId: string; wrapped: string; createdAt: number };
+
 export const DATA_KEY_BYTES = 32;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { DataKey, RewrappableKeyStore } from '../data-key-store.port';
+import type { DataKey, RewrappableKeyStore, StoredDataKey } from '../data-key-store.port';
 import { KeyWrapper } from '../master-keys';
 import { newDataKey } from '../new-data-key';
 import { migrateKeyStore } from './postgres-key-migrations';
@@ -95,6 +95,28 @@ export class PostgresDataKeyStore implements RewrappableKeyStore {
       rewrapped += result.rowCount ?? 0;
     }
     return { rewrapped, total: rows.length };
+  }
+
+  /**
+   * Adds keys copied from another store, wrapped as they were (so DATA_KEY_MASTER
+   * must list the master key that wrapped them). A key id already here is left
+   * alone (a rerun); a subject that already has another key here is reported:
+   * the copied events encrypted with the other key would read as erased.
+   */
+  async importKeys(keys: readonly StoredDataKey[]): Promise<{ imported: number; present: number; conflicts: string[] }> {
+    let imported = 0;
+    let present = 0;
+    const conflicts: string[] = [];
+    for (const k of keys) {
+      const result = await this.pool.query(
+        `INSERT INTO ${this.table} (key_id, subject_id, wrapped, created_at) VALUES ($1, $2, $3, to_timestamp($4 / 1000.0)) ON CONFLICT DO NOTHING`,
+        [k.keyId, k.subjectId, k.wrapped, k.createdAt],
+      );
+      if (result.rowCount) imported++;
+      else if ((await this.pool.query(`SELECT 1 FROM ${this.table} WHERE key_id = $1`, [k.keyId])).rowCount) present++;
+      else conflicts.push(k.keyId);
+    }
+    return { imported, present, conflicts };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { openSqliteDatabase, type SqliteDatabase } from '@support-desk/service-kit/sqlite';
-import type { DataKey, RewrappableKeyStore } from '../data-key-store.port';
+import type { DataKey, RewrappableKeyStore, StoredDataKey } from '../data-key-store.port';
 import { KeyWrapper } from '../master-keys';
 import { newDataKey } from '../new-data-key';
 
@@ -77,6 +77,16 @@ export class SqliteDataKeyStore implements RewrappableKeyStore {
     })();
     if (rewrapped > 0) this.database.pragma('wal_checkpoint(TRUNCATE)');
     return { rewrapped, total: rows.length };
+  }
+
+  /** Every key as stored (wrapped as it is), for `npm run keys:copy-to-postgres`. */
+  exportKeys(): StoredDataKey[] {
+    return this.database
+      .prepare<[], { key_id: string; subject_id: string; wrapped: string; created_at: number }>(
+        'SELECT key_id, subject_id, wrapped, created_at FROM data_keys ORDER BY created_at',
+      )
+      .all()
+      .map((r) => ({ keyId: r.key_id, subjectId: r.subject_id, wrapped: r.wrapped, createdAt: r.created_at }));
   }
 
   async close(): Promise<void> {
