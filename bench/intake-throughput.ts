@@ -27,7 +27,15 @@ export type IntakeServer = {
   otlpSink?: boolean;
 };
 
-export type IntakeOptions = { seconds: number; warmupSeconds: number; connections: number; rounds: number; servers?: string[] };
+export type IntakeOptions = {
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  rounds: number;
+  servers?: string[];
+  /** The servers to choose from (default INTAKE_SERVERS); the observability step brings its own. */
+  catalog?: IntakeServer[];
+};
 
 /** cpuMsPerRequest: the server's own CPU time per answered request, which other load on the machine barely moves. */
 export type IntakeFigure = { reqPerSec: number; p99Ms: number; cpuMsPerRequest: number; non2xx: number; errors: number };
@@ -217,11 +225,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * server's median. A server's baseline is added when not selected.
  */
 export async function intakeThroughput(options: IntakeOptions): Promise<Record<string, Record<string, string>>> {
-  const wanted = new Set(options.servers ?? INTAKE_SERVERS.map((s) => s.name));
-  for (const s of INTAKE_SERVERS) if (wanted.has(s.name) && s.versus) wanted.add(s.versus.baseline);
-  const unknown = [...wanted].filter((n) => !INTAKE_SERVERS.some((s) => s.name === n));
-  if (unknown.length) throw new Error(`unknown intake server ${unknown.join(', ')} (known: ${INTAKE_SERVERS.map((s) => s.name).join(', ')})`);
-  const selected = INTAKE_SERVERS.filter((s) => wanted.has(s.name));
+  const catalog = options.catalog ?? INTAKE_SERVERS;
+  const wanted = new Set(options.servers ?? catalog.map((s) => s.name));
+  for (const s of catalog) if (wanted.has(s.name) && s.versus) wanted.add(s.versus.baseline);
+  const unknown = [...wanted].filter((n) => !catalog.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown intake server ${unknown.join(', ')} (known: ${catalog.map((s) => s.name).join(', ')})`);
+  const selected = catalog.filter((s) => wanted.has(s.name));
   const runs = new Map<string, IntakeFigure[]>(selected.map((s) => [s.name, []]));
   for (let round = 0; round < options.rounds; round++) {
     for (const server of selected) runs.get(server.name)!.push(await measure(server, options));

@@ -7,12 +7,14 @@
  *   npm run bench -- [--targets intake,embedded,stack] [--seconds 10] [--concurrency 16] [--log-mib 1024]
  *                    [--intake-seconds 8] [--intake-warmup 2] [--intake-connections 50] [--intake-rounds 1] [--intake-servers 'baseline NORMAL,intake-api (os)']
  * The stack target needs the servers: eval "$(infra/local/start.sh)" first.
+ * Observability's cost on intake, on vs off in one run (target `observability`): see observability-cost.ts.
  * Read model steps (targets search, search-text, rebuild): see read-model-bench.ts.
  */
 import { parseArgs } from 'node:util';
 import { streamUpload } from './big-upload';
 import { closedLoop, fmt, openLoop, percentile } from './http-load';
 import { intakePinning, intakeThroughput } from './intake-throughput';
+import { observabilityCost } from './observability-cost';
 import { READ_MODEL_BENCH_OPTIONS, READ_MODEL_TARGETS, runReadModelBenches } from './read-model-bench';
 import { watchRss } from './rss';
 import { embeddedTarget, stackTarget, type Target } from './targets';
@@ -176,10 +178,19 @@ if (targets.includes('intake')) {
   console.table(rows);
 }
 
+if (targets.includes('observability')) {
+  await observabilityCost({
+    seconds: Number(args['intake-seconds']),
+    warmupSeconds: Number(args['intake-warmup']),
+    connections: Number(args['intake-connections']),
+    rounds: Number(args['intake-rounds']),
+  });
+}
+
 const results: Record<string, string>[] = [];
 await runReadModelBenches(targets, args);
 
-for (const name of targets.filter((t) => t !== 'intake' && !(READ_MODEL_TARGETS as readonly string[]).includes(t))) {
+for (const name of targets.filter((t) => t !== 'intake' && t !== 'observability' && !(READ_MODEL_TARGETS as readonly string[]).includes(t))) {
   const maxLog = `${Math.max(2048, Number(args['log-mib']) * 2)}MiB`;
   if (name !== 'embedded' && name !== 'stack') throw new Error(`unknown target ${name} (known: intake, embedded, stack)`);
   const target = name === 'stack' ? await stackTarget(maxLog) : await embeddedTarget(maxLog);
