@@ -5,6 +5,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { completeOpenApiDocument, ok } from '@support-desk/contracts';
 import { installErrorHandling, type ErrorCodeStatuses } from './error-handler';
 import { loggerOptions } from './logger';
+import { installRequestLogging } from './request-logging';
 import { healthRoutes, httpMetricsHooks, httpTracingHooks, metricsRoute, tracingEnabled, type Registry } from './observability';
 
 export type ServiceApp = FastifyInstance;
@@ -40,11 +41,14 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
     forceCloseConnections: 'idle',
+    // Replaced by installRequestLogging: 5xx and slow requests at info, the rest at debug, a summary a minute.
+    disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, options.errorCodeStatuses);
+  installRequestLogging(app);
 
   await app.register(fastifySwagger, {
     openapi: {
