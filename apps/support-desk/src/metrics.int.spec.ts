@@ -42,7 +42,9 @@ describe('support-desk /metrics', () => {
     expect(at('zendesk_requests_total', { method: 'POST', endpoint: '/api/v2/tickets', status: '201' })).toBe(3);
     expect(at('zendesk_sync_tickets', { status: 'FAILED' })).toBe(0);
     expect(at('zendesk_limiter_queue_length')).toBe(0);
-    expect(at('readmodel_write_duration_seconds_count')).toBe(6);
+    // One write per projection batch (the in-process bus hands the projection what is queued): 1 to 6 for 6 events.
+    expect(at('readmodel_write_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(at('readmodel_write_duration_seconds_count')).toBeLessThanOrEqual(6);
     expect(at('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
     expect(at('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     for (const id of ids) expect(text).not.toContain(id);

@@ -17,6 +17,15 @@ export type DeadLetter = { group: string; message: BusMessage; error: string; at
 export type SubscribeOptions = {
   /** Attempts before a message is dead-lettered and the group moves on. */
   maxAttempts?: number;
+  /**
+   * Optional: handles several messages in one call (e.g. one read-model
+   * transaction). The in-process bus hands it what is queued for the member, in
+   * order; other buses may ignore it. Its effect must be that of `handler` on
+   * each message in turn; when it throws, the bus handles those messages one at
+   * a time with `handler` (retries and dead letters as usual), so it must leave
+   * nothing a redelivery cannot repair.
+   */
+  handleBatch?: (messages: BusMessage[]) => Promise<void>;
 };
 
 export type BusSubscription = { stop(): Promise<void> };

@@ -66,3 +66,47 @@ describe('Relay', () => {
     expect(delivered.length).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('Relay queue', () => {
+  /**
+   * An event the store hands over while a flush is finishing (after its last look at the
+   * queue, before its promise settled) must still go out, without waiting for a later append.
+   * Tried at every microtask offset around the end of a publish.
+   */
+  it('publishes an event that arrives as a flush ends, whatever the timing', async () => {
+    const event = (n: number) => ({
+      id: `e-${n}`,
+      streamId: `${PREFIX}${n}`,
+      type: 'TicketSynced',
+      data: { ticketId: `t-${n}` },
+      metadata: {},
+      revision: 0,
+      position: String(n),
+      recordedAt: n,
+    });
+    for (let ticks = 0; ticks < 12; ticks++) {
+      let deliver!: (e: ReturnType<typeof event>) => Promise<void>;
+      let release!: () => void;
+      const published: string[] = [];
+      const bus: EventBus = {
+        publish: async (messages) => {
+          if (published.length === 0) await new Promise<void>((r) => (release = r));
+          published.push(...messages.map((m) => m.event.id));
+        },
+        subscribe: async () => ({ stop: async () => undefined }),
+        close: async () => undefined,
+      };
+      const fakeStore = {
+        subscribeToAll: (_options: unknown, handler: typeof deliver) => ((deliver = handler), { stop: async () => undefined }),
+      } as unknown as SqliteEventStore;
+      const relay = new Relay({ store: fakeStore, bus, checkpoints: { load: async () => undefined, store: async () => undefined }, streamPrefix: PREFIX });
+      await relay.start();
+      void deliver(event(1));
+      release();
+      for (let i = 0; i < ticks; i++) await Promise.resolve();
+      void deliver(event(2));
+      await expect.poll(() => published, { timeout: 1_000, interval: 5 }).toEqual(['e-1', 'e-2']);
+      await relay.stop();
+    }
+  });
+});

@@ -46,7 +46,7 @@ export class Relay {
     const fromPosition = await checkpoints.load(this.checkpointName);
     this.subscription = store.subscribeToAll({ fromPosition, streamPrefix, onError }, async (event) => {
       this.queue.push(event);
-      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+      this.startFlushing();
       // Back-pressure: stop reading the store while two batches are waiting.
       while (this.queue.length >= this.maxBatch * 2 && !this.stopping) await new Promise<void>((r) => this.drainedWaiters.push(r));
     });
@@ -60,6 +60,19 @@ export class Relay {
     await this.subscription?.stop();
     this.subscription = undefined;
     await this.flushing;
+  }
+
+  /**
+   * One flush at a time. An event queued after the flush's last look at the queue
+   * but before its promise settled would wait for the next append (for good, if
+   * none comes): so a flush that ends with events queued starts the next.
+   */
+  private startFlushing(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      if (this.queue.length > 0 && !this.stopping) this.startFlushing();
+    });
   }
 
   private async flush(): Promise<void> {

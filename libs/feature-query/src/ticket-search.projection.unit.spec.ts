@@ -95,6 +95,72 @@ describe('TicketSearchProjection (with recent views)', () => {
   });
 });
 
+describe('TicketSearchProjection.projectBatch', () => {
+  /** A read model that takes batches (like SQLite's), counting reads and batch writes; can fail the next batch. */
+  class BatchingReadModel extends InMemoryTicketReadModel {
+    reads = 0;
+    batches: StoredTicketView[][] = [];
+    failNextBatch = false;
+    override get(recordId: string) {
+      this.reads++;
+      return super.get(recordId);
+    }
+    async upsertMany(batch: readonly StoredTicketView[]): Promise<void> {
+      if (this.failNextBatch) {
+        this.failNextBatch = false;
+        throw new Error('read model down');
+      }
+      this.batches.push([...batch]);
+      for (const stored of batch) await super.upsert(stored);
+    }
+  }
+
+  it('folds a batch and writes each ticket once, its last view, without reading', async () => {
+    const readModel = new BatchingReadModel();
+    const projection = new TicketSearchProjection(readModel);
+    await projection.projectBatch([
+      at(ticketMessage('t-8', 'TicketRequested'), 0, 'r-8'),
+      at(ticketMessage('t-9', 'TicketRequested'), 0, 'r-9'),
+      at(ticketMessage('t-8', 'TicketSynced', { zendeskTicketId: '80' }), 1, 'r-8'),
+      at(ticketMessage('t-8', 'TicketRequested'), 0, 'r-8'), // redelivered within the batch: changes nothing
+      at(ticketMessage('t-8', 'SomethingNew'), 2, 'r-8'),
+    ]);
+    expect(readModel.reads).toBe(0);
+    expect(readModel.batches.map((b) => b.map((s) => `${s.view.recordId}@${s.revision}`))).toEqual([['r-8@1', 'r-9@0']]);
+    expect(await readModel.get('r-8')).toMatchObject({ revision: 1, view: { sync: { status: 'SYNCED', zendeskTicketId: '80' } } });
+    // The next batch folds onto the remembered views: still no read.
+    readModel.reads = 0;
+    await projection.projectBatch([at(ticketMessage('t-9', 'TicketSynced', { zendeskTicketId: '81' }), 1, 'r-9')]);
+    expect(readModel.reads).toBe(0);
+    expect((await readModel.get('r-9'))?.revision).toBe(1);
+  });
+
+  it('a batch with an event it cannot fold writes nothing (the bus then handles each event alone)', async () => {
+    const readModel = new BatchingReadModel();
+    const projection = new TicketSearchProjection(readModel);
+    await expect(
+      projection.projectBatch([at(ticketMessage('t-10', 'TicketRequested'), 0, 'r-10'), at(ticketMessage('t-11', 'TicketSynced'), 1, 'r-11')]),
+    ).rejects.toThrow(/No projected ticket/);
+    expect(readModel.batches).toEqual([]);
+    expect(await readModel.get('r-10')).toBeNull();
+  });
+
+  it('remembers nothing of a batch whose write failed', async () => {
+    const readModel = new BatchingReadModel();
+    const projection = new TicketSearchProjection(readModel, { outage: { maxOutageMs: 0 } });
+    readModel.failNextBatch = true;
+    await expect(projection.projectBatch([at(ticketMessage('t-12', 'TicketRequested'), 0, 'r-12')])).rejects.toThrow(/read model down/);
+    await expect(projection.projectBatch([at(ticketMessage('t-12', 'TicketSynced'), 1, 'r-12')])).rejects.toThrow(/No projected ticket/);
+  });
+
+  it('falls back to one write per event on a read model without upsertMany', async () => {
+    const readModel = new InMemoryTicketReadModel();
+    const projection = new TicketSearchProjection(readModel);
+    await projection.projectBatch([at(ticketMessage('t-13', 'TicketRequested'), 0, 'r-13'), at(ticketMessage('t-13', 'TicketSynced'), 1, 'r-13')]);
+    expect((await readModel.get('r-13'))?.revision).toBe(1);
+  });
+});
+
 describe('RecentViews', () => {
   it('keeps at most its capacity, dropping the least recently remembered', () => {
     const views = new RecentViews(2);

@@ -96,7 +96,21 @@ export function instrumentBus(bus: EventBus, registry: Registry, options: BusIns
           { kind: SpanKind.CONSUMER, parent: contextFrom(message.event.metadata.traceparent), attributes: { 'messaging.consumer.group.name': group } },
           () => counted(message),
         );
-      return bus.subscribe(group, tracingEnabled() ? traced : counted, subscribeOptions);
+      // A batch is counted as its messages; a failed one is not (the bus then hands its messages to `counted` one by one).
+      // Tracing on: no batches, so each delivery keeps its consumer span.
+      const { handleBatch, ...rest } = subscribeOptions ?? {};
+      const countedBatch =
+        handleBatch &&
+        (async (messages: Parameters<typeof handleBatch>[0]) => {
+          const started = performance.now();
+          await handleBatch(messages);
+          ins.duration.observe((performance.now() - started) / 1000);
+          ins.handled.inc(messages.length);
+          for (const m of messages) attempts.delete(m.event.id);
+          done.set(group, (done.get(group) ?? 0) + messages.length);
+        });
+      if (tracingEnabled()) return bus.subscribe(group, traced, rest);
+      return bus.subscribe(group, counted, { ...rest, ...(countedBatch ? { handleBatch: countedBatch } : {}) });
     },
     close: () => bus.close(),
   };

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { waitBackoff } from '@support-desk/event-store';
 import {
   DEFAULT_MAX_ATTEMPTS,
@@ -11,13 +12,23 @@ import {
 
 type Delivery = { message: BusMessage; done: () => void; fail: (error: Error) => void };
 
-/** One member of a group: a FIFO worked off one message at a time. */
+type BatchHandler = NonNullable<SubscribeOptions['handleBatch']>;
+
+/** Most messages handed to a batch handler at once: bounds how long one call holds the event loop. */
+export const MAX_HANDLER_BATCH = 256;
+
+/**
+ * One member of a group: a FIFO worked off in order, one message at a time, or
+ * with a batch handler everything queued (up to MAX_HANDLER_BATCH) in one call.
+ */
 class Member {
   private readonly queue: Delivery[] = [];
   private running = false;
   private stopped = false;
   private readonly abort = new AbortController();
   private idle: Promise<void> = Promise.resolve();
+  /** After a failed batch, its messages are handled one by one (retries, dead letters) before batching again. */
+  private singlesLeft = 0;
 
   constructor(
     readonly group: string,
@@ -25,6 +36,7 @@ class Member {
     private readonly maxAttempts: number,
     private readonly onDeadLetter: (dl: DeadLetter) => void,
     private readonly retryBaseMs: number,
+    private readonly handleBatch?: BatchHandler,
   ) {}
 
   enqueue(delivery: Delivery): void {
@@ -42,6 +54,13 @@ class Member {
   private async drain(): Promise<void> {
     this.running = true;
     while (!this.stopped && this.queue.length > 0) {
+      if (this.handleBatch && this.singlesLeft === 0) {
+        // Let the process's I/O (new requests) in first: a consumer is background work, and more queues up meanwhile.
+        await nextTurn();
+        if (this.stopped) break;
+        if (await this.handleQueuedBatch(this.handleBatch)) continue;
+      }
+      if (this.singlesLeft > 0) this.singlesLeft--;
       const delivery = this.queue[0]!;
       const handled = await this.handle(delivery.message);
       if (!handled) break; // stopped mid-retry: the message stays queued for another member
@@ -49,6 +68,21 @@ class Member {
       delivery.done();
     }
     this.running = false;
+  }
+
+  /** True when the batch was handled (its deliveries are done); false: handle them one by one. */
+  private async handleQueuedBatch(handleBatch: BatchHandler): Promise<boolean> {
+    const batch = this.queue.slice(0, MAX_HANDLER_BATCH);
+    try {
+      await handleBatch(batch.map((d) => structuredClone(d.message)));
+    } catch {
+      // Each message then gets the usual tries and, if it keeps failing, the dead letter queue.
+      this.singlesLeft = batch.length;
+      return false;
+    }
+    this.queue.splice(0, batch.length);
+    for (const delivery of batch) delivery.done();
+    return true;
   }
 
   private async handle(message: BusMessage): Promise<boolean> {
@@ -101,6 +135,7 @@ export class InProcessEventBus implements EventBus {
         this.options.onDeadLetter?.(dl);
       },
       this.options.retryBaseMs ?? 100,
+      options.handleBatch,
     );
     this.groups.set(group, [...(this.groups.get(group) ?? []), member]);
     return { stop: () => this.leave(group, member) };
