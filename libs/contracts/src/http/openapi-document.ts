@@ -36,7 +36,8 @@ const binary = (description: string, mediaTypes: string[], disposition: string):
   content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', contentMediaType: type, format: 'binary' } }])),
 });
 
-const multipart = (what: string, limit: string): Json => ({
+/** `mediaTypes`: what the file part may be (the part's Content-Type; the server checks the bytes). */
+const multipart = (what: string, limit: string, mediaTypes?: string[]): Json => ({
   required: true,
   description: `multipart/form-data with exactly one file, in the part named "file": ${what}. Largest file: ${limit}; larger answers 413 UPLOAD.TOO_LARGE.`,
   content: {
@@ -46,9 +47,12 @@ const multipart = (what: string, limit: string): Json => ({
         properties: { file: { type: 'string', format: 'binary', description: what } },
         required: ['file'],
       },
+      ...(mediaTypes && { encoding: { file: { contentType: mediaTypes.join(', ') } } }),
     },
   },
 });
+
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'];
 
 /** Links from a support record answer (create, upload) to the operations that take its ids. */
 const recordLinks = (): Json => ({
@@ -68,6 +72,17 @@ const recordLinks = (): Json => ({
     description: 'Find this record with admin search.',
   },
   TicketDetail: { operationId: 'ticketDetail', parameters: { ticketId: '$response.body#/data/ticketId' } },
+  ExportUser: {
+    operationId: 'exportUser',
+    parameters: { uuid: '$response.body#/data/user/id' },
+    description: "Everything held about this record's user: uuid is data.user.id.",
+  },
+  EraseUser: {
+    operationId: 'eraseUser',
+    parameters: { uuid: '$response.body#/data/user/id' },
+    requestBody: { reason: 'Erasure requested by the user' },
+    description: "Erase this record's user everywhere: uuid is data.user.id.",
+  },
   TicketHistory: { operationId: 'ticketHistory', parameters: { ticketId: '$response.body#/data/ticketId' } },
   ResyncZendesk: { operationId: 'resyncZendesk', parameters: { ticketId: '$response.body#/data/ticketId' } },
 });
@@ -111,7 +126,7 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
   },
   uploadImage: {
     errors: [400, 413, 415],
-    requestBody: multipart('a JPEG, PNG, WebP or HEIC image (checked by its bytes)', '10 MiB by default (MAX_LOG_IMAGE_BYTES)'),
+    requestBody: multipart('a JPEG, PNG, WebP or HEIC image (checked by its bytes)', '10 MiB by default (MAX_LOG_IMAGE_BYTES)', IMAGE_TYPES),
     successLinks: {
       CreateTicketWithImage: {
         operationId: 'createTicket',
@@ -148,13 +163,13 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
     errors: [400, ...ADMIN, 404],
     success: binary(
       'The latest file of this type: a LOG as sent (text or archive types, else application/octet-stream), a FEEDBACK_PHOTO as its image type',
-      ['application/octet-stream', 'text/plain', 'image/jpeg', 'image/png', 'image/webp', 'image/heic'],
+      ['application/octet-stream', 'text/plain', ...IMAGE_TYPES],
       'attachment; filename="…"',
     ),
   },
   downloadImage: {
     errors: [400, ...ADMIN, 404],
-    success: binary('The image', ['image/jpeg', 'image/png', 'image/webp', 'image/heic'], 'inline; filename="…"'),
+    success: binary('The image', IMAGE_TYPES, 'inline; filename="…"'),
   },
   searchTickets: {
     errors: [400, ...ADMIN, 413, 415],
@@ -174,7 +189,17 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
   adminConsoleConfig: { errors: ADMIN },
   resyncZendesk: { errors: [400, ...ADMIN, 404, 503] },
   zendeskWebhook: { errors: [400, 401, 409, 413, 503] },
-  eraseUser: { errors: [400, ...ADMIN, 404, 413, 415], jsonExample: { reason: 'Art. 17 request received by mail on 2026-12-01' } },
+  eraseUser: {
+    successLinks: {
+      UserErasure: {
+        operationId: 'userErasure',
+        parameters: { uuid: '$response.body#/data/uuid' },
+        description: 'Follow this erasure: REQUESTED, then ERASED.',
+      },
+    },
+    errors: [400, ...ADMIN, 404, 413, 415],
+    jsonExample: { reason: 'Art. 17 request received by mail on 2026-12-01' },
+  },
   userErasure: { errors: [400, ...ADMIN, 404] },
   exportUser: {
     errors: [400, ...ADMIN, 404],
@@ -210,7 +235,8 @@ export function completeOpenApiDocument<T extends object>(input: T): T {
     const responses = (operation.responses ??= {});
     if (add.success) responses['200'] = add.success;
     const ok = responses['200'];
-    if (ok && add.successLinks) ok.links = add.successLinks;
+    // Links on every success answer (erase answers 202 when it starts, 200 when one exists).
+    for (const code of ['200', '201', '202']) if (responses[code] && add.successLinks) responses[code].links = add.successLinks;
     if (ok && add.successHeaders) ok.headers = { ...(ok.headers as Json | undefined), ...add.successHeaders };
     if (ok && add.successMedia) ok.content = { ...(ok.content as Json | undefined), ...add.successMedia };
     for (const status of add.errors ?? []) responses[String(status)] ??= errorResponse(ERRORS[status]!);
