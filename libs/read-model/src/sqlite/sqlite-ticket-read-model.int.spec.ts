@@ -82,6 +82,33 @@ describe('SqliteTicketReadModel layout', () => {
     reopened.close();
   });
 
+  it('migrates a file of an earlier layout with its row id as primary key, every ticket of it (more than one chunk of 2,000)', async () => {
+    const path = tempFile();
+    const first = new SqliteTicketReadModel(path);
+    const views = Array.from({ length: 2_345 }, (_, i) => sampleView({ requestedAt: 1_700_000_000_000 + i, category: i % 2 ? 'odd' : 'even' }));
+    const copy = await first.beginRebuild();
+    await copy.write(views.map((view) => ({ stored: { view, revision: 0 }, isNew: true })));
+    await copy.swap(async () => {});
+    await first.close();
+    const db = new Database(path);
+    db.pragma('user_version = 4'); // as a file of layout 4 (id INTEGER PRIMARY KEY, the row id) is opened by a later build
+    db.close();
+
+    const readModel = new SqliteTicketReadModel(path);
+    try {
+      expect((await readModel.search({}, { offset: 0, limit: 1 })).total).toBe(2_345);
+      expect(await readModel.get(views.at(-1)!.recordId)).toEqual({ view: views.at(-1), revision: 0 });
+      expect((await readModel.search({ category: 'odd' }, { offset: 0, limit: 3 })).items.map((v) => v.recordId)).toEqual(
+        [views[2_343], views[2_341], views[2_339]].map((v) => v!.recordId),
+      );
+    } finally {
+      await readModel.close();
+    }
+    const reopened = new Database(path);
+    expect(reopened.pragma('user_version', { simple: true })).toBeGreaterThan(4);
+    reopened.close();
+  });
+
   it('swaps a rebuilt copy in under another connection to the same file (another process), which then reads and writes the new tables', async () => {
     const path = tempFile();
     const rebuilder = new SqliteTicketReadModel(path);

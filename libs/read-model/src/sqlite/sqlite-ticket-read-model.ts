@@ -23,12 +23,13 @@ import {
   ERASED_SUBJECTS,
   LAYOUT_VERSION,
   LIVE_TABLES,
+  rebuildWordsTable,
   ROW_ID_SCALE,
   secureDeleteWords,
   tableExists,
 } from './sqlite-layout';
 import { COUNT_CAP, searchSql, type Sql, type SqlPage } from './sqlite-search';
-import { SqliteTicketTable } from './sqlite-ticket-table';
+import { SqliteTicketTable, wordsOf } from './sqlite-ticket-table';
 
 const STATEMENT_CACHE = 256;
 const OPTIMIZE_EVERY = 20_000;
@@ -264,7 +265,15 @@ export class SqliteTicketReadModel implements TicketReadModel {
  * `doc`, in one transaction.
  */
 function openLayout(db: SqliteDatabase): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
+  let version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 4) {
+    // Only the word index changed (see LAYOUT_VERSION): rebuilt in place, the tickets stay as they are.
+    db.transaction(() => {
+      rebuildWordsTable(db, LIVE_TABLES, (doc) => wordsOf(readStoredView(JSON.parse(doc))));
+      db.pragma(`user_version = ${LAYOUT_VERSION}`);
+    })();
+    version = LAYOUT_VERSION;
+  }
   if (version === LAYOUT_VERSION) {
     if (ensureStatusesIndex(db, LIVE_TABLES.tickets)) analyze(db, LIVE_TABLES.tickets);
     return;
@@ -288,17 +297,23 @@ function openLayout(db: SqliteDatabase): void {
   analyze(db, LIVE_TABLES.tickets);
 }
 
-/** Every layout kept record_id, revision and doc: that is all the copy reads. */
+/**
+ * Every layout kept record_id, revision and doc: that is all the copy reads.
+ * The row id under a name of its own: from layout 3 on it is the table's
+ * INTEGER PRIMARY KEY `id`, and SQLite then names a selected `rowid` column
+ * `id`. Read as `rowid`, it was undefined after the first chunk, the copy
+ * stopped there and the rest of the tickets were dropped with the old table.
+ */
 function copyEarlierLayout(db: SqliteDatabase): void {
   const table = new SqliteTicketTable(db, LIVE_TABLES);
-  const chunk = db.prepare<[number], { rowid: number; revision: number; doc: string }>(
-    'SELECT rowid, revision, doc FROM tickets_earlier_layout WHERE rowid > ? ORDER BY rowid LIMIT 2000',
+  const chunk = db.prepare<[number], { row_id: number; revision: number; doc: string }>(
+    'SELECT rowid AS row_id, revision, doc FROM tickets_earlier_layout WHERE rowid > ? ORDER BY rowid LIMIT 2000',
   );
   for (let after = Number.MIN_SAFE_INTEGER; ; ) {
     const rows = chunk.all(after);
     if (rows.length === 0) return;
     table.upsertMany(rows.map((r) => ({ view: readStoredView(JSON.parse(r.doc)), revision: r.revision })));
-    after = rows.at(-1)!.rowid;
+    after = rows.at(-1)!.row_id;
   }
 }
 
