@@ -15,6 +15,7 @@ import { migrateDocuments } from './migrate-documents';
 import { findMatches, type Found, type SearchRun, type SearchStrategy } from './mongo-search';
 import { MongoTicketCollection } from './mongo-ticket-collection';
 import { planLines } from './explain-plan';
+import { refreshPlannerStatistics } from './planner-statistics';
 import { bucketKey, bucketOf } from './time-buckets';
 import { SORT, hasKey, toFilter, wordsFilter, type FilterScope } from './ticket-document';
 
@@ -194,6 +195,7 @@ export class MongoTicketReadModel implements TicketReadModel {
       write: (batch) => copy.writeBatch(batch.map((b) => ({ ...b, stored: this.guard(b.stored) }))),
       swap: async (lastCatchUp) => {
         await copy.ensureIndexes(this.strategy === 'buckets');
+        if (this.strategy === 'buckets') await refreshPlannerStatistics(this.db, [copy.name, copy.words.collectionName]);
         const upsert = (stored: StoredTicketView) => copy.upsert(this.guard(stored));
         await lastCatchUp(upsert);
         await this.eraseInCopy(copy, erasedBefore);
