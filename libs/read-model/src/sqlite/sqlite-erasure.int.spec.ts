@@ -130,4 +130,47 @@ describe('SqliteTicketReadModel erasure, on disk', () => {
     // A small index stores its terms whole: here the raw bytes show the words are gone too.
     for (const trace of [...traces(view), ...ownWords(view)]) expect(rawBytes(path).includes(trace), trace).toBe(false);
   });
+
+  it('migrates a layout 4 file (a contentless_delete word index) by rebuilding only its word index, every ticket kept', async () => {
+    const path = tempFile();
+    const uuid = 'c0ffee00-4444-4555-8666-777788889999';
+    const theirs = personalView(uuid, { requestedAt: 1_600_000_000_000 });
+    // More than one chunk of the migration (2,000 rows).
+    const views = [theirs, ...Array.from({ length: 2_500 }, (_, i) => personalView(`other-${i}`, { requestedAt: 1_700_000_000_000 + i }))];
+    const writer = new SqliteTicketReadModel(path);
+    const rebuild = await writer.beginRebuild();
+    await rebuild.write(views.map((view) => ({ stored: { view, revision: 0 }, isNew: true })));
+    await rebuild.swap(async () => {});
+    await writer.close();
+    // Layout 4 exactly as the build before stored words: a contentless_delete index.
+    const db = new Database(path);
+    db.exec(
+      `DROP TABLE tickets_fts; CREATE VIRTUAL TABLE tickets_fts USING fts5(words, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`,
+    );
+    const insert = db.prepare('INSERT INTO tickets_fts (rowid, words) VALUES (?, ?)');
+    for (const row of db.prepare('SELECT id, doc FROM tickets').all() as { id: number; doc: string }[]) {
+      const view = JSON.parse(row.doc) as TicketView;
+      insert.run(row.id, [...new Set([...textWords(view.subject), ...textWords(view.message)])].join(' '));
+    }
+    db.pragma('user_version = 4');
+    db.close();
+
+    const readModel = new SqliteTicketReadModel(path);
+    try {
+      const reopened = new Database(path, { readonly: true });
+      expect(reopened.pragma('user_version', { simple: true })).toBe(5);
+      expect((reopened.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n).toBe(views.length);
+      expect((reopened.prepare(`SELECT sql FROM sqlite_master WHERE name = 'tickets_fts'`).get() as { sql: string }).sql).not.toContain('contentless_delete');
+      reopened.close();
+      const last = views.at(-1)!;
+      expect((await readModel.search({ q: ownWords(last)[0]! }, { offset: 0, limit: 5 })).items.map((v) => v.recordId)).toEqual([last.recordId]);
+      expect(indexedTerms(path).has(ownWords(theirs)[0]!)).toBe(true);
+      expect(await readModel.eraseSubject(uuid)).toBe(1);
+      for (const word of ownWords(theirs)) expect(indexedTerms(path).has(word), word).toBe(false);
+      for (const trace of traces(theirs)) expect(rawBytes(path).includes(trace), trace).toBe(false);
+      expect((await readModel.search({ category: 'crash' }, { offset: 0, limit: 1 })).total).toBe(views.length);
+    } finally {
+      await readModel.close();
+    }
+  }, 120_000);
 });

@@ -90,11 +90,37 @@ export function createTables(db: SqliteDatabase, names: TableNames, options: { c
       ${KEY_FIELDS.map((f) => `${KEY_COLUMNS[f]} TEXT NOT NULL`).join(',\n      ')},
       doc        TEXT NOT NULL
     );
-    CREATE VIRTUAL TABLE ${names.words} USING fts5(words, content = '', tokenize = 'unicode61 remove_diacritics 0');
     CREATE TABLE ${names.counts} (field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID;
   `);
-  secureDeleteWords(db, names.words);
+  createWordsTable(db, names.words);
   if (!options.countsLater) createCountTriggers(db, names);
+}
+
+/** The word index (contentless FTS5, secure-delete on; see LAYOUT_VERSION). */
+export function createWordsTable(db: SqliteDatabase, words: string): void {
+  db.exec(`CREATE VIRTUAL TABLE ${words} USING fts5(words, content = '', tokenize = 'unicode61 remove_diacritics 0')`);
+  secureDeleteWords(db, words);
+}
+
+/**
+ * Layout 4 → 5 changes only the word index: a new one is filled from the rows'
+ * docs in place (`words(doc)`), the tickets, their row ids and indexes stay.
+ * Call inside a transaction. The row id is read as `id` (the INTEGER PRIMARY KEY).
+ */
+export function rebuildWordsTable(db: SqliteDatabase, names: TableNames, words: (doc: string) => string): void {
+  db.exec(`DROP TABLE IF EXISTS ${names.words}`);
+  createWordsTable(db, names.words);
+  const chunk = db.prepare<[number], { id: number; doc: string }>(`SELECT id, doc FROM ${names.tickets} WHERE id > ? ORDER BY id LIMIT 2000`);
+  const insert = db.prepare<[number, string]>(`INSERT INTO ${names.words} (rowid, words) VALUES (?, ?)`);
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = chunk.all(after);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      const text = words(row.doc);
+      if (text !== '') insert.run(row.id, text);
+    }
+    after = rows.at(-1)!.id;
+  }
 }
 
 /** Counts what a bulk-loaded copy holds, then keeps counting (the triggers). */

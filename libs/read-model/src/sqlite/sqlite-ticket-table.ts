@@ -144,6 +144,6 @@ export class SqliteTicketTable {
 }
 
 /** What a row's words column holds: the words of its subject and message (search-text.ts). */
-function wordsOf(view: TicketView): string {
+export function wordsOf(view: TicketView): string {
   return ticketWords(view.subject, view.message).join(' ');
 }
