@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Another Node.js leg: the unit and int tests (every *.unit.spec.ts and
 # *.int.spec.ts; the e2e tier with its real servers and processes runs on the
-# main leg only) on another Node major, taken from the npm registry (the `node`
-# package and its node-linux-<arch> binary, headers included).
+# main leg only) on another Node major, taken from the npm registry: the
+# node-linux-<arch> package (the binary and its headers; the `node` package is
+# only an installer for it, and the registry has newer versions of the binary
+# package, e.g. 24.22.3 where `node` stops at 24.21.0).
 #   bash .ci/node-leg.sh 22.23.3
+#   bash .ci/node-leg.sh 24.22.3
 # better-sqlite3 is our one addon built against one Node ABI: it is compiled for
 # that Node in a copy, swapped in for the run (an atomic rename, so a process that
 # has the default one loaded keeps it) and swapped back on exit.
@@ -13,10 +16,15 @@ version="${1:?usage: .ci/node-leg.sh <node version>}"
 home="${TMPDIR:-/tmp}/support-desk-node-$version"
 mkdir -p "$home"
 
-if ! ls "$home"/node_modules/node/node_modules/node-linux-*/bin/node >/dev/null 2>&1; then
-  npm install --no-save --no-audit --no-fund --no-package-lock --prefix "$home" "node@$version" >/dev/null
+case "$(uname -m)" in
+  x86_64) arch=x64 ;;
+  aarch64 | arm64) arch=arm64 ;;
+  *) echo "no node-linux package for $(uname -m)" >&2; exit 1 ;;
+esac
+nodedir="$home/node_modules/node-linux-$arch"
+if [ ! -x "$nodedir/bin/node" ]; then
+  npm install --no-save --no-audit --no-fund --no-package-lock --prefix "$home" "node-linux-$arch@$version" >/dev/null
 fi
-nodedir=$(ls -d "$home"/node_modules/node/node_modules/node-linux-* | head -n1)
 [ "$("$nodedir/bin/node" --version)" = "v$version" ] || { echo "no Node $version binary in $nodedir" >&2; exit 1; }
 leg_path="$nodedir/bin:$PATH"
 
