@@ -1,7 +1,8 @@
 import replyFrom from '@fastify/reply-from';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { API_ROUTES, COMMON_ROUTES, JSON_BODY_LIMIT_BYTES, type ApiRoute, type ServiceName } from '@support-desk/contracts';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { API_ROUTES, COMMON_ROUTES, JSON_BODY_LIMIT_BYTES, fail, type ApiRoute, type ServiceName } from '@support-desk/contracts';
 import { installErrorHandling, loggerOptions } from '@support-desk/service-kit';
+import { ApiDocumentError, fetchApiDocument } from './api-document';
 import { forwardTo } from './forward';
 import { boundedBody, refuseOversizeBody, streamedBody } from './request-bodies';
 
@@ -9,7 +10,7 @@ export type GatewayOptions = {
   upstreams: Record<ServiceName, string>;
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
   logLevel?: string;
-  /** Who answers health, OpenAPI and Swagger UI, which every service serves. */
+  /** Who answers health and Swagger UI, which every service serves (the OpenAPI document is the gateway's own). */
   commonRoutesOwner?: ServiceName;
 };
 
@@ -62,7 +63,22 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
 
   for (const route of routes.filter((r) => r.body === 'none')) app.route({ method: route.method, url: route.path, handler: upstream(route.owner) });
-  for (const route of Object.values(COMMON_ROUTES))
+
+  // The whole API's document (every service's operations), not one service's: at
+  // /api/openapi.json and where Swagger UI reads it (/api/docs/json; the UI itself
+  // comes from a service). 502 when a service is down: a partial document would lie.
+  const apiDocument = async (_request: unknown, reply: FastifyReply) => {
+    try {
+      return await fetchApiDocument(options.upstreams, options.timeouts.headersMs);
+    } catch (error) {
+      if (!(error instanceof ApiDocumentError)) throw error;
+      reply.log.warn({ upstream: error.service, err: error }, 'API document unavailable');
+      return reply.code(502).send(fail(error.message, { code: 'GATEWAY.API_DOCUMENT_UNAVAILABLE' }));
+    }
+  };
+  app.get(COMMON_ROUTES.openapi.path, apiDocument);
+  app.get('/api/docs/json', apiDocument);
+  for (const route of Object.values(COMMON_ROUTES).filter((r) => r !== COMMON_ROUTES.openapi))
     app.route({ method: route.method, url: route.path, handler: upstream(options.commonRoutesOwner ?? 'intake-api') });
 
   return app;
