@@ -8,10 +8,14 @@
 #   promtool comes with it), config infra/observability/prometheus.yml + alert
 #   rules, copied under the data dir with an empty targets/ for file_sd
 #   (PROMETHEUS_TARGETS_DIR: a test stack drops a JSON target list there).
-# - Jaeger all-in-one v1.76.0 from the Go module proxy, in-memory storage,
-#   OTLP/HTTP receiver on 4318, query UI/API on 16686. `go install …@v1.76.0`
-#   refuses the module (its go.mod has replace directives), so the module is
-#   downloaded with `go mod download` and built from there.
+# - Jaeger all-in-one v1.76.0 (cmd/jaeger, Jaeger v2) from the Go module proxy:
+#   `go install …@v1.76.0` refuses the module (its go.mod has replace
+#   directives), so infra/local/jaeger/go.mod names it as a tool
+#   (`go get -tool github.com/jaegertracing/jaeger/cmd/jaeger@v1.76.0`, go.sum
+#   committed) and `go build` builds exactly that into the cache, keyed on
+#   go.mod/go.sum/config. Config infra/local/jaeger/config.yaml: OTLP/HTTP
+#   receiver on 127.0.0.1:4318, in-memory storage, query UI/API on
+#   127.0.0.1:16686, nothing else listening.
 #
 # Progress goes to stderr; stdout carries only `export NAME=value` lines.
 set -euo pipefail
@@ -24,7 +28,9 @@ JAEGER_OTLP_HTTP_PORT="${JAEGER_OTLP_HTTP_PORT:-4318}"
 JAEGER_QUERY_PORT="${JAEGER_QUERY_PORT:-16686}"
 OBS_DIR="$DATA_DIR/observability"
 PROM_HOME="$OBS_DIR/prometheus"
-jaeger_bin() { echo "$CACHE_DIR/jaeger-$JAEGER_VERSION/jaeger"; }
+JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
+JAEGER_MODULE="$INFRA_DIR/jaeger"
+jaeger_bin() { echo "$CACHE_DIR/jaeger-$JAEGER_VERSION-$(files_hash "$JAEGER_MODULE"/{go.mod,go.sum})/jaeger"; }
 
 install_prometheus() {
   command -v prometheus >/dev/null && command -v promtool >/dev/null && return
@@ -34,13 +40,20 @@ install_prometheus() {
 }
 
 install_jaeger() {
-  [[ -x "$(jaeger_bin)" ]] && return
-  log "building Jaeger $JAEGER_VERSION from the Go module proxy (a few minutes the first time)"
-  local dir
-  dir="$(go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
-  [[ -d "$dir" ]] || die "go mod download github.com/jaegertracing/jaeger@$JAEGER_VERSION gave no directory"
-  mkdir -p "$(dirname "$(jaeger_bin)")"
-  (cd "$dir" && go build -o "$(jaeger_bin)" ./cmd/jaeger) >&2
+  local bin tmp
+  bin="$(jaeger_bin)"
+  [[ -x "$bin" ]] && return
+  grep -Eq "^\s*github.com/jaegertracing/jaeger $JAEGER_VERSION( |\$)" "$JAEGER_MODULE/go.mod" ||
+    die "infra/local/jaeger/go.mod does not pin Jaeger $JAEGER_VERSION"
+  log "building Jaeger $JAEGER_VERSION from the Go module proxy (several minutes the first time)"
+  mkdir -p "$CACHE_DIR"
+  tmp="$(mktemp -d "$CACHE_DIR/.tmp-jaeger.XXXXXX")"
+  # -mod=readonly: exactly what go.sum pins; GOWORK=off: no go.work captures it; pure Go.
+  (cd "$JAEGER_MODULE" && env GOWORK=off CGO_ENABLED=0 GOFLAGS=-buildvcs=false \
+    go build -mod=readonly -trimpath -o "$tmp/jaeger" github.com/jaegertracing/jaeger/cmd/jaeger) >&2
+  rm -rf "$(dirname "$bin")"
+  mv "$tmp" "$(dirname "$bin")"
+  log "jaeger $JAEGER_VERSION: built $bin"
 }
 
 running() { [[ -f "$OBS_DIR/$1.pid" ]] && kill -0 "$(cat "$OBS_DIR/$1.pid")" 2>/dev/null; }
@@ -74,15 +87,17 @@ start_prometheus() {
 start_jaeger() {
   install_jaeger
   if ! running jaeger; then
-    # v1 flags: in-memory storage is the all-in-one default; OTLP receivers on.
-    setsid "$(jaeger_bin)" --set "receivers.otlp.protocols.http.endpoint=$HOST:$JAEGER_OTLP_HTTP_PORT" \
+    JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
+      setsid "$(jaeger_bin)" --config "file:$JAEGER_MODULE/config.yaml" \
       >>"$OBS_DIR/jaeger.log" 2>&1 </dev/null &
     echo $! >"$OBS_DIR/jaeger.pid"
   fi
   wait_for jaeger "http://$HOST:$JAEGER_QUERY_PORT/api/services"
   log "jaeger ready: OTLP/HTTP http://$HOST:$JAEGER_OTLP_HTTP_PORT, UI http://$HOST:$JAEGER_QUERY_PORT"
   echo "export JAEGER_URL=http://$HOST:$JAEGER_QUERY_PORT"
-  echo "export OTEL_EXPORTER_OTLP_ENDPOINT=http://$HOST:$JAEGER_OTLP_HTTP_PORT"
+  # Not OTEL_EXPORTER_OTLP_ENDPOINT: that would turn tracing on in every process (and test) of the shell.
+  # Trace a stack with: OTEL_EXPORTER_OTLP_ENDPOINT=$JAEGER_OTLP_ENDPOINT npm run stack:up
+  echo "export JAEGER_OTLP_ENDPOINT=http://$HOST:$JAEGER_OTLP_HTTP_PORT"
 }
 
 stop_one() {

@@ -15,7 +15,9 @@ import { apiClient, skipReason, startStackRun, type StackRun } from './stack-har
  * Prometheus scrapes every service of the stack (this run adds its ports as a
  * file_sd target list) and has the lag and backlog series; Jaeger has one trace
  * from the create through intake-api, the relay, zendesk-sync (with our Zendesk
- * test server) and query-service. The configs pass promtool.
+ * test server) and query-service (this run's processes export to JAEGER_OTLP_ENDPOINT;
+ * the test process itself traces nothing). The configs pass promtool. `.ci/run`
+ * starts both servers, so CI runs all of it.
  */
 const observabilityDir = resolve(import.meta.dirname, '../../../infra/observability');
 const obs = parseConfig(
@@ -23,7 +25,7 @@ const obs = parseConfig(
     PROMETHEUS_URL: z.string().optional(),
     PROMETHEUS_TARGETS_DIR: z.string().optional(),
     JAEGER_URL: z.string().optional(),
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+    JAEGER_OTLP_ENDPOINT: z.string().optional(),
   }),
 );
 const missing = (keys: (keyof typeof obs)[]) => keys.filter((k) => !obs[k]);
@@ -33,8 +35,8 @@ const stackSkip =
   (missing(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR']).length
     ? `observability e2e skipped: ${why(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'])}`
     : undefined);
-const jaegerSkip = missing(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']).length
-  ? `Jaeger trace e2e skipped: ${why(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'])}`
+const jaegerSkip = missing(['JAEGER_URL', 'JAEGER_OTLP_ENDPOINT']).length
+  ? `Jaeger trace e2e skipped: ${why(['JAEGER_URL', 'JAEGER_OTLP_ENDPOINT'])}`
   : undefined;
 if (stackSkip) console.warn(stackSkip);
 else if (jaegerSkip) console.warn(jaegerSkip);
@@ -78,7 +80,7 @@ describe.skipIf(Boolean(stackSkip))('stack mode with Prometheus and Jaeger', () 
     run = await startStackRun({
       ZENDESK_URL: zendesk.url,
       ZENDESK_OAUTH_TOKEN: 'oauth-test-token',
-      ...(obs.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: obs.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+      ...(obs.JAEGER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: obs.JAEGER_OTLP_ENDPOINT } : {}),
     });
     const targets = STACK_SERVICES.filter((s) => s !== 'gateway').map((app) => ({
       targets: [`127.0.0.1:${run.stack.port(app)}`],

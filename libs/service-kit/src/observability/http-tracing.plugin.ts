@@ -2,6 +2,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, ty
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { asyncContextEnabled, forgetRequestContext, rememberRequestContext, traceIds, tracer } from './tracing';
 
+const UNTRACED = new Set(['/metrics', '/health/live', '/health/ready', '/api/health']);
 const spans = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
 
 /**
@@ -16,6 +17,8 @@ const spans = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
  */
 export function httpTracingHooks(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
+    // Probes and scrapes are not traced: a trace list of /metrics every 15 s helps nobody.
+    if (UNTRACED.has(request.routeOptions.url ?? '')) return done();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     // The sampler decides first; names and attributes are built for recorded spans only.
     const span = tracer().startSpan('HTTP', { kind: SpanKind.SERVER }, parent);
