@@ -72,17 +72,6 @@ const recordLinks = (): Json => ({
     description: 'Find this record with admin search.',
   },
   TicketDetail: { operationId: 'ticketDetail', parameters: { ticketId: '$response.body#/data/ticketId' } },
-  ExportUser: {
-    operationId: 'exportUser',
-    parameters: { uuid: '$response.body#/data/user/id' },
-    description: "Everything held about this record's user: uuid is data.user.id.",
-  },
-  EraseUser: {
-    operationId: 'eraseUser',
-    parameters: { uuid: '$response.body#/data/user/id' },
-    requestBody: { reason: 'Erasure requested by the user' },
-    description: "Erase this record's user everywhere: uuid is data.user.id.",
-  },
   TicketHistory: { operationId: 'ticketHistory', parameters: { ticketId: '$response.body#/data/ticketId' } },
   ResyncZendesk: { operationId: 'resyncZendesk', parameters: { ticketId: '$response.body#/data/ticketId' } },
 });
@@ -112,7 +101,14 @@ const ADMIN = [401, 403];
 const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
   createTicket: {
     errors: [400, 413, 415, 422],
-    successLinks: recordLinks(),
+    successLinks: {
+      ...recordLinks(),
+      ExportUser: {
+        operationId: 'exportUser',
+        parameters: { uuid: '$request.body#/uuid' },
+        description: "Everything held about this ticket's user (the uuid sent).",
+      },
+    },
     jsonExample: {
       uuid: '79af4bc5-a995-4262-92ee-0da381ccaf07',
       udid: '7237F578-828D-43D9-995D-F8B7AC8A4881',
@@ -202,6 +198,15 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
   },
   userErasure: { errors: [400, ...ADMIN, 404] },
   exportUser: {
+    // Erasure only after an export in a chain of calls: a stateful test then never uploads to an erased user's ticket.
+    successLinks: {
+      EraseUser: {
+        operationId: 'eraseUser',
+        parameters: { uuid: '$response.body#/data/uuid' },
+        requestBody: { reason: 'Erasure requested by the user' },
+        description: 'Erase this user everywhere.',
+      },
+    },
     errors: [400, ...ADMIN, 404],
     successMedia: {
       'application/zip': {
