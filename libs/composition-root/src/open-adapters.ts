@@ -129,7 +129,10 @@ export async function openKeyStore(config: EventStoreConfig, root: string, log?:
   } else {
     const { SqliteDataKeyStore } = await import('@support-desk/personal-data/sqlite');
     const path = join(root, 'keys.db');
-    opened = { adapter: new CachedDataKeyStore(new SqliteDataKeyStore(path, wrapper)), describe: `SQLite ${path}, ${wrapping}` };
+    opened = {
+      adapter: new CachedDataKeyStore(new SqliteDataKeyStore(path, wrapper, { durability: config.EVENTSTORE_DURABILITY })),
+      describe: `SQLite ${path}, ${wrapping}`,
+    };
   }
   if (masters.length === 0)
     log?.warn?.({ dataKeys: opened.describe }, 'data keys are stored unwrapped: set DATA_KEY_MASTER to wrap them at rest (README "Personal data")');

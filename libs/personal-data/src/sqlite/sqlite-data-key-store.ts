@@ -18,22 +18,26 @@ const SCHEMA = `
  * The embedded key store: its own file beside the event store (DATA_DIR/keys.db),
  * never inside it, so erasing a key never touches the append-only file.
  *
- * synchronous=FULL: a key must be on disk before any event encrypted with it is,
- * or a power loss could shred a ticket nobody erased. secure_delete and a WAL
+ * Durability follows the event store's (EVENTSTORE_DURABILITY): `fsync`
+ * (synchronous=FULL) puts a key on disk before any event encrypted with it is, or
+ * a power loss could shred a ticket nobody erased; `os` (NORMAL) survives a
+ * process crash, like the events it goes with. secure_delete and a WAL
  * truncate after each erasure: a deleted key is overwritten in the file, not left
  * in a free page or an old WAL frame for a disk image to recover.
  */
 export class SqliteDataKeyStore implements RewrappableKeyStore {
   readonly database: SqliteDatabase;
   private readonly statements;
+  private readonly now: () => number;
 
   constructor(
     path: string,
     private readonly wrapper: KeyWrapper = new KeyWrapper([]),
-    private readonly now: () => number = Date.now,
+    options: { durability?: 'fsync' | 'os'; now?: () => number } = {},
   ) {
+    this.now = options.now ?? Date.now;
     this.database = openSqliteDatabase(path);
-    this.database.pragma('synchronous = FULL');
+    this.database.pragma(options.durability === 'os' ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.database.pragma('secure_delete = ON');
     this.database.exec(SCHEMA);
     this.statements = {
