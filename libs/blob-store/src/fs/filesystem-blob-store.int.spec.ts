@@ -24,6 +24,26 @@ blobStoreContract('filesystem', async () => {
   };
 });
 
+describe('FilesystemBlobStore get while a delete runs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'blob-fs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('streams the blob it found even when it is deleted before the first read (an erasure racing a download)', async () => {
+    const blobs = new FilesystemBlobStore(dir);
+    await blobs.put('images/a.png', Readable.from([Buffer.from('png bytes')]), { contentType: 'image/png' });
+    const found = await blobs.get('images/a.png');
+    await blobs.delete('images/a.png');
+    expect(await blobs.get('images/a.png')).toBeNull();
+    const chunks: Buffer[] = [];
+    for await (const chunk of found!.body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('png bytes');
+    expect(found!.info).toMatchObject({ size: 9, contentType: 'image/png' });
+  });
+});
+
 describe('FilesystemBlobStore delete', () => {
   let dir: string;
   beforeEach(() => {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -39,7 +39,17 @@ export class FilesystemBlobStore implements BlobStore {
   async get(key: string): Promise<{ info: BlobInfo; body: Readable } | null> {
     const info = await this.head(key);
     if (!info) return null;
-    return { info, body: createReadStream(this.pathOf(key)) };
+    // Opened before answering: a delete after this (an erasure) leaves the reader the
+    // file it found, still open; one between head and open is a null (404), not a
+    // stream that fails with ENOENT once the answer has begun (a 500).
+    let file: FileHandle;
+    try {
+      file = await open(this.pathOf(key), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return { info: { ...info, size: (await file.stat()).size }, body: file.createReadStream() };
   }
 
   async head(key: string): Promise<BlobInfo | null> {
