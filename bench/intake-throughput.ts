@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { builtApp } from '../tools/build.mjs';
-import { freePort, waitHealthy } from './targets';
+import { freePort, startScriptFlags, waitHealthy } from './targets';
 
 export type IntakeServer = {
   name: string;
@@ -58,7 +58,7 @@ export const SEED_CREATE_BODY = JSON.stringify({
 const baseline = () => ['--import', 'tsx', 'bench/baseline-server.ts'];
 // What production runs: the esbuild bundles, with the flags of `npm start` / the stack launcher.
 const intakeApi = () => ['--enable-source-maps', builtApp('intake-api')];
-const npmStart = () => ['--enable-source-maps', '--max-semi-space-size=1', builtApp('support-desk')];
+const npmStart = () => [...startScriptFlags(), builtApp('support-desk')];
 
 // autocannon posts one body, so every create comes from one user: the per-user hourly limit (default 10) is off.
 const ONE_USER = { USER_RATE_LIMIT_TICKETS_PER_HOUR: '0' };

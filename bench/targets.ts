@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +39,13 @@ export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void
   throw new Error(`${url} not healthy within ${timeoutMs} ms`);
 }
 
+/** node's flags in package.json's "start" script (e.g. the young generation's size): the bench runs what `npm start` runs. */
+export function startScriptFlags(root = repoRoot): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const command = scripts.start.split('&&').at(-1)!.trim().split(/\s+/);
+  return command.slice(1).filter((arg) => arg.startsWith('--'));
+}
+
 /** `npm start`'s command without npm around it, so its pid is the server's (the bundle, rebuilt first if stale). */
 export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-bench-'));
@@ -46,7 +53,7 @@ export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
   const adminToken = 'bench-admin-token';
   // Embedded means embedded: drop server addresses a caller may have exported for the stack target.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)/.test(k)));
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--enable-source-maps', builtApp('support-desk')], {
+  const child = spawn(process.execPath, [...startScriptFlags(), builtApp('support-desk')], {
     cwd: repoRoot,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
     stdio: ['ignore', 'ignore', 'inherit'],
