@@ -42,6 +42,19 @@ describe('FilesystemBlobStore get while a delete runs', () => {
     expect(Buffer.concat(chunks).toString()).toBe('png bytes');
     expect(found!.info).toMatchObject({ size: 9, contentType: 'image/png' });
   });
+
+  it('is null when the delete lands between finding the blob and opening it (not a stream that fails later)', async () => {
+    class DeletedRightAfterHead extends FilesystemBlobStore {
+      override async head(key: string) {
+        const info = await super.head(key);
+        await this.delete(key);
+        return info;
+      }
+    }
+    const blobs = new DeletedRightAfterHead(dir);
+    await blobs.put('images/b.png', Readable.from([Buffer.from('png')]), { contentType: 'image/png' });
+    expect(await blobs.get('images/b.png')).toBeNull();
+  });
 });
 
 describe('FilesystemBlobStore delete', () => {
