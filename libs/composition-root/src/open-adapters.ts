@@ -31,7 +31,7 @@ export async function openAdapters<P extends Port>(
     return opened.adapter;
   };
   const out: Record<string, unknown> = {};
-  const describe: Partial<Record<Port | 'dataKeys', string>> = {};
+  const describe: Partial<Record<Port, string>> = {};
   const healthChecks: Record<string, () => Promise<void>> = {};
   try {
     const localBus = wants('bus') && !config.KAFKA_BROKERS;
@@ -40,14 +40,17 @@ export async function openAdapters<P extends Port>(
       // Keys first: closed last, after the store whose readers use them.
       const openedKeys = await openKeyStore(config as EventStoreConfig, root, log);
       const keys = track(openedKeys);
-      describe.dataKeys = openedKeys.describe;
+
       const opened = await openEventStore(config as EventStoreConfig, root, log);
       const raw = track(opened);
       // Every reader and writer of the store goes through the decorator: personal fields are encrypted at rest.
       feed = { eventStore: protectPersonalData(raw.eventStore, keys), checkpoints: raw.checkpoints };
-      describe.eventStore = opened.describe;
-      healthChecks.eventStore = async () => void (await feed!.eventStore.readStream('health-check'));
-      healthChecks.dataKeys = async () => void (await keys.get('health-check'));
+      // One port, two back-ends: the key store is described and checked with the event store.
+      describe.eventStore = `${opened.describe}; data keys: ${openedKeys.describe}`;
+      healthChecks.eventStore = async () => {
+        await feed!.eventStore.readStream('health-check');
+        await keys.get('health-check');
+      };
       if (wants('eventStore')) Object.assign(out, { eventStore: feed.eventStore, checkpoints: feed.checkpoints, dataKeys: keys });
     }
     if (wants('readModel')) {

@@ -38,7 +38,7 @@ type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) exten
 
 export type Adapters<P extends Port = Port> = UnionToIntersection<Provided[P]> & {
   /** Which adapter serves each opened port, for the start-up log line. */
-  describe: Partial<Record<Port | 'dataKeys', string>>;
+  describe: Partial<Record<Port, string>>;
   /** One readiness check per opened back-end. */
   healthChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
