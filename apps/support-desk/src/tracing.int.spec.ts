@@ -36,7 +36,8 @@ describe('support-desk tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     otlp = await startOtlpReceiver();
     zendesk = await FakeZendesk.start();
     desk = await startTestDesk({ ZENDESK_URL: zendesk.url, ZENDESK_OAUTH_TOKEN: 'oauth-test-token', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url });
-  });
+    // Tracing on imports the OpenTelemetry SDK at start: on a busy machine that alone outlasts the 10 s default.
+  }, 60_000);
   afterAll(async () => {
     await desk?.close();
     await zendesk?.close();
