@@ -2,7 +2,8 @@
 # The OpenAPI document is the truth, checked against `npm start` with Zendesk
 # configured at the fake Zendesk server (so the Zendesk routes are live):
 # 1. schemathesis (pinned, in its own virtualenv): every phase, every check, a
-#    fixed seed, bounded examples; any finding fails the run;
+#    fixed seed, bounded examples; any finding fails the run, and so does an
+#    operation the stateful phase never drove to a 2xx (stateful-coverage.mjs);
 # 2. a TypeScript client generated from the served document runs the seed's flow
 #    (tools/openapi-client/run.sh).
 #   bash tools/schemathesis/run.sh            (CI: .ci/run calls it)
@@ -65,10 +66,13 @@ status=0
   --seed "$seed" \
   --max-examples "$max_examples" \
   --header "Authorization: Bearer $admin_token" \
-  --report junit --report-dir "$out" \
+  --report junit,ndjson --report-dir "$out" --report-ndjson-path "$out/events.ndjson" \
   --generation-database none \
   --no-color || status=$?
 echo "schemathesis: exit $status in $(( $(date +%s) - started )) s (seed $seed, max-examples $max_examples)"
+# What the stateful phase reached, per operation and link (the CLI prints only counts);
+# an operation without a 2xx there fails the run unless the script says why none can come.
+node tools/schemathesis/stateful-coverage.mjs "$out/events.ndjson" "$base/api/openapi.json" || status=1
 # The same server, through a client generated from its document.
 client_status=0
 bash tools/openapi-client/run.sh "$base" "$admin_token" || client_status=$?

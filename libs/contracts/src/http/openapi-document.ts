@@ -146,13 +146,17 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
       'LOG: any log file; FEEDBACK_PHOTO: a JPEG, PNG, WebP or HEIC image (checked by its bytes)',
       'LOG 50 MiB, FEEDBACK_PHOTO 10 MiB by default (MAX_LOG_BYTES, MAX_FEEDBACK_PHOTO_BYTES)',
     ),
+    // What follows an upload: the file itself, another file, the ticket. Not every
+    // record link again (the create answer has them): fewer choices, so a stateful
+    // test that uploads goes on to download the file.
     successLinks: {
-      ...recordLinks(),
       DownloadUploadedFile: {
         operationId: 'downloadSupportFile',
         parameters: { coreTicketId: '$response.body#/data/ticketId', fileType: '$request.path.fileType' },
         description: 'Download the file just uploaded.',
       },
+      UploadSupportFile: recordLinks().UploadSupportFile,
+      TicketDetail: recordLinks().TicketDetail,
     },
   },
   downloadSupportFile: {
