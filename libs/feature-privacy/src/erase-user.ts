@@ -9,7 +9,7 @@ export type EraseUserInput = { uuid: string; requestedBy: string; reason: string
 
 export type EraseUserResult =
   | { outcome: 'requested'; status: ErasureStatus }
-  /** One was running or done: its status, no second erasure. */
+  /** One is running, or is done and nothing was held since: its status, no second erasure. */
   | { outcome: 'exists'; status: ErasureStatus }
   /** Nothing is held about that uuid (no ticket of theirs). */
   | { outcome: 'unknown-user' };
@@ -24,8 +24,10 @@ export type EraseUserDeps = UserDataSources & { store: EventStore; newId?: () =>
  */
 export async function eraseUser(deps: EraseUserDeps, input: EraseUserInput): Promise<EraseUserResult> {
   const existing = await loadErasure(deps.store, input.uuid);
-  if (existing.status !== 'none') return { outcome: 'exists', status: erasureStatusOf(existing) };
+  if (existing.status === 'requested') return { outcome: 'exists', status: erasureStatusOf(existing) };
+  // Erased views carry no uuid any more: what is found is data the user left since (a ticket after the erasure).
   const tickets = await loadUserTickets(deps, input.uuid);
+  if (existing.status === 'erased' && tickets.length === 0) return { outcome: 'exists', status: erasureStatusOf(existing) };
   if (tickets.length === 0) return { outcome: 'unknown-user' };
   const data = {
     erasureId: (deps.newId ?? randomUUID)(),

@@ -4,7 +4,8 @@ import type { Decider } from '@support-desk/event-store';
 /**
  * One user's erasure, folded from its stream `user-erasure-<uuid>`. Pure: ids and
  * times come in with the commands. Every command is idempotent: a request while
- * one runs or is done, a step done twice, a finish twice all decide nothing.
+ * one runs, a step done twice, a finish twice all decide nothing. The stream
+ * shows the latest erasure; a later one follows a finished one (new data).
  */
 export type ErasureState =
   | { status: 'none' }
@@ -29,8 +30,9 @@ export function allStepsDone(state: ErasureState): boolean {
 export function decideErasure(command: ErasureCommand, state: ErasureState): ErasureEvent[] {
   switch (command.type) {
     case 'RequestErasure':
-      // A running or finished erasure answers for the user: never a second one.
-      return state.status === 'none' ? [{ type: 'UserErasureRequested', data: command.data }] : [];
+      // A running erasure answers for the user: never a second one at once. After one finished, a new
+      // one may start (the caller found data the user left since: eraseUser answers "done" otherwise).
+      return state.status === 'requested' ? [] : [{ type: 'UserErasureRequested', data: command.data }];
     case 'CompleteErasureStep': {
       if (state.status !== 'requested' || state.steps[command.data.step]) return [];
       const { erasureId, uuid } = state.request;
@@ -53,7 +55,7 @@ export function decideErasure(command: ErasureCommand, state: ErasureState): Era
 export function evolveErasure(state: ErasureState, event: ErasureEvent): ErasureState {
   switch (event.type) {
     case 'UserErasureRequested':
-      return state.status === 'none' ? { status: 'requested', request: event.data, steps: {}, erasedAt: null } : state;
+      return state.status === 'requested' ? state : { status: 'requested', request: event.data, steps: {}, erasedAt: null };
     case 'UserErasureStepCompleted': {
       if (state.status === 'none') return state;
       const { step, completedAt, count, note } = event.data;

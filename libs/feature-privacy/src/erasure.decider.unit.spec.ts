@@ -35,12 +35,23 @@ describe('erasure decider', () => {
     given([]).when({ type: 'RequestErasure', data: request }).then([requested]);
   });
 
-  it('a second request while it runs, or after it finished, decides nothing (idempotent)', () => {
+  it('a second request while it runs decides nothing (idempotent)', () => {
     const again: ErasureCommand = { type: 'RequestErasure', data: { ...request, erasureId: 'e-2', reason: 'again' } };
     given([requested]).when(again).then([]);
-    given([requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased])
+    given([requested, stepDone('read-model')])
       .when(again)
       .then([]);
+  });
+
+  it('after one finished, a new erasure may start (the caller found data left since) and starts from no step done', () => {
+    const later: UserErasureRequested['data'] = { ...request, erasureId: 'e-2', requestedAt: 9_000, ticketIds: ['t-9'] };
+    const history = [requested, stepDone('read-model'), stepDone('blobs'), stepDone('zendesk'), erased];
+    given(history)
+      .when({ type: 'RequestErasure', data: later })
+      .then([{ type: 'UserErasureRequested', data: later }]);
+    const next: ErasureEvent = { type: 'UserErasureRequested', data: later };
+    const state = [...history, next].reduce(erasureDecider.evolve, erasureDecider.initialState());
+    expect(state).toMatchObject({ status: 'requested', request: { erasureId: 'e-2' }, steps: {}, erasedAt: null });
   });
 
   it('records a step once, with its outcome, under the erasure it belongs to', () => {

@@ -54,7 +54,8 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
   let checked = 0;
   for (const uuid of uuids) {
     checked++;
-    if ((await loadErasure(deps.store, uuid)).status !== 'none') {
+    // Running already; a finished erasure does not stop this one (these views are tickets made since).
+    if ((await loadErasure(deps.store, uuid)).status === 'requested') {
       run.skipped++;
       continue;
     }
