@@ -91,12 +91,16 @@ describe('erasure survives kill -9', () => {
     const midway = await status();
     expect(midway.status).toBe('REQUESTED');
     expect(midway.steps.find((s) => s.step === 'zendesk')!.status).toBe('PENDING');
+    // The audit line: who (the token's id, never the token), when, why.
+    expect(desk.output()).toMatch(/"audit":"erasure-requested".*"requestedBy":"admin:[0-9a-f]{12}".*"reason":"crash test".*"msg":"user erasure requested"/);
+    expect(desk.output()).not.toContain(TOKEN);
     await desk.crash();
 
     zendesk.clearFaults();
     desk = await startDeskProcess(repoRoot, env());
     await vi.waitFor(async () => expect((await status()).status).toBe('ERASED'), { timeout: 60_000, interval: 200 });
     expect((await status()).steps.every((s) => s.status === 'DONE')).toBe(true);
+    expect(desk.output()).toContain('user erased: data key deleted, UserErased appended');
     const found = await api('/admin/fetch/customer/support', { method: 'POST', body: JSON.stringify({ email: user.email }) });
     expect(((await found.json()) as { data: unknown[] }).data).toEqual([]);
     expect(zendesk.dumpText()).not.toContain(user.email);
