@@ -14,7 +14,7 @@ import {
   type RetentionJob,
 } from '@support-desk/feature-privacy';
 import { searchTicketsRoute, startTicketProjection, ticketDetailRoute, ticketHistoryRoute } from '@support-desk/feature-query';
-import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
+import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskEraserFor, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
 import {
   createAppFor,
   defineService,
@@ -29,7 +29,6 @@ import {
   type ServiceContext,
 } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
-import { zendeskEraserFor } from './zendesk-eraser';
 
 /**
  * All four services in one process on one port: intake-api, file-service and

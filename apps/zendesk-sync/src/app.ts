@@ -1,5 +1,5 @@
 import type { BusSubscription } from '@support-desk/event-bus';
-import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
+import { TicketSyncer, UserNotifier, agentReplyNotifier, startZendeskSync, zendeskEraserFor, zendeskSyncPlugin } from '@support-desk/feature-zendesk-sync';
 import {
   createAppFor,
   defineService,
@@ -11,7 +11,6 @@ import {
 } from '@support-desk/composition-root';
 import { TicketCommandHandler } from '@support-desk/ticket-commands';
 import { ErasureWorker, zendeskStep } from '@support-desk/feature-privacy';
-import { zendeskEraserFor } from './zendesk-eraser';
 
 /**
  * zendesk-sync: mirrors ticket events into Zendesk, serves the Zendesk webhook

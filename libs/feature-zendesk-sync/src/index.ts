@@ -9,3 +9,4 @@ export { UserNotifier, signUserNotification, type UserNotification, type UserNot
 export { agentReplyNotifier } from './agent-reply-notifier';
 export { eraseZendeskRequester, type ZendeskErasureOptions, type ZendeskErasureResult } from './zendesk-erasure';
 export { ZendeskHttp } from './zendesk-http';
+export { zendeskEraserFor, type ZendeskEraser } from './zendesk-eraser';

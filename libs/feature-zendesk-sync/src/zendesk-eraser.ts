@@ -1,14 +1,19 @@
-import { RateLimiter, ZendeskHttp, eraseZendeskRequester, type ZendeskSettings } from '@support-desk/feature-zendesk-sync';
-import type { ZendeskRequesterEraser } from '@support-desk/feature-privacy';
+import { RateLimiter } from './rate-limiter';
+import { eraseZendeskRequester } from './zendesk-erasure';
+import { ZendeskHttp } from './zendesk-http';
+import type { ZendeskSettings } from './zendesk-settings';
+
+/** The erasure's Zendesk step as feature-privacy's zendeskStep takes it; null while Zendesk is off. */
+export type ZendeskEraser = { erase: ((zendeskTicketIds: string[]) => Promise<{ note: string | null }>) | null; stop(): void };
 
 /**
  * The erasure's Zendesk step (issue 15) on our Zendesk client: timeouts,
  * Retry-After on 429, retries with the configured back-off. Its own rate
  * limiter (erasures are rare; a 429 from sharing the account's budget with the
  * syncer is waited out). `stop` aborts calls in flight: the step runs again on
- * the next start. Null while Zendesk is off.
+ * the next start.
  */
-export function zendeskEraserFor(settings: ZendeskSettings | undefined): { erase: ZendeskRequesterEraser; stop(): void } {
+export function zendeskEraserFor(settings: ZendeskSettings | undefined): ZendeskEraser {
   if (!settings) return { erase: null, stop: () => undefined };
   const stopping = new AbortController();
   const http = new ZendeskHttp(settings, new RateLimiter(settings.requestsPerMinute), stopping.signal);
