@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { asyncContextEnabled, forgetRequestContext, rememberRequestContext, traceIds, tracer } from './tracing';
+import { asyncContextEnabled, forgetRequestContext, rememberRequestContext, requestMayStartTrace, traceIds, tracer } from './tracing';
 
 const UNTRACED = new Set(['/metrics', '/health/live', '/health/ready', '/api/health']);
 const spans = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
@@ -17,9 +17,11 @@ const spans = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
  */
 export function httpTracingHooks(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
-    // Probes and scrapes are not traced: a trace list of /metrics every 15 s helps nobody.
-    if (UNTRACED.has(request.routeOptions.url ?? '')) return done();
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const hasTraceparent = request.headers.traceparent !== undefined;
+    // Most requests stop here: not sampled (one Math.random()), or a probe or a scrape (a trace list of
+    // /metrics every 15 s helps nobody).
+    if (!requestMayStartTrace(hasTraceparent) || UNTRACED.has(request.routeOptions.url ?? '')) return done();
+    const parent = hasTraceparent ? propagation.extract(ROOT_CONTEXT, request.headers) : ROOT_CONTEXT;
     // The sampler decides first; names and attributes are built for recorded spans only.
     const span = tracer().startSpan('HTTP', { kind: SpanKind.SERVER }, parent);
     if (!span.isRecording()) return done();

@@ -32,8 +32,21 @@ import type { Sampler } from '@opentelemetry/sdk-trace-node';
  */
 let enabled = false;
 let asyncContext = false;
+/** The SDK's tracer once started (the API's global look-up costs a few µs a call). */
+let sdkTracer: Tracer | undefined;
+/**
+ * Share of requests without a traceparent that start a trace (all requests: `everyRequest`), decided
+ * by the HTTP hook before any span or id is made; the SDK then samples those roots always.
+ */
+let rootShare = { ratio: 1, everyRequest: false };
 export const tracingEnabled = (): boolean => enabled;
-export const tracer = (): Tracer => trace.getTracer('support-desk');
+export const tracer = (): Tracer => sdkTracer ?? trace.getTracer('support-desk');
+
+/** Whether a request (with or without a traceparent) may start a trace: the ratio samplers' coin, thrown once. */
+export function requestMayStartTrace(hasTraceparent: boolean): boolean {
+  if (hasTraceparent && !rootShare.everyRequest) return true;
+  return rootShare.ratio >= 1 || (rootShare.ratio > 0 && Math.random() < rootShare.ratio);
+}
 
 export type Tracing = { shutdown(): Promise<void> };
 
@@ -63,28 +76,36 @@ export async function startTracing(service: string, endpoint: string, options: T
     import('@opentelemetry/core'),
   ]);
   const ratio = options.ratio ?? 0.1;
+  const sampler = options.sampler ?? 'parentbased_traceidratio';
+  // The ratio samplers' coin is thrown by the HTTP hook (requestMayStartTrace), before any span or
+  // trace id exists: the ~90 % of requests not sampled cost one Math.random(). What passes is then
+  // sampled always (traceidratio: every request's coin; parentbased: a caller's flag still decides).
+  rootShare = { ratio: sampler.endsWith('traceidratio') ? ratio : 1, everyRequest: sampler === 'traceidratio' };
   const samplers: Record<TracesSampler, () => Sampler> = {
     always_on: () => new sdk.AlwaysOnSampler(),
     always_off: () => new sdk.AlwaysOffSampler(),
-    traceidratio: () => new sdk.TraceIdRatioBasedSampler(ratio),
+    traceidratio: () => new sdk.AlwaysOnSampler(),
     parentbased_always_on: () => new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() }),
     parentbased_always_off: () => new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() }),
-    parentbased_traceidratio: () => new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(ratio) }),
+    parentbased_traceidratio: () => new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() }),
   };
   const exporter = new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` });
   const provider = new sdk.NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
-    sampler: samplers[options.sampler ?? 'parentbased_traceidratio'](),
+    sampler: samplers[sampler](),
     // Spans leave in batches of up to 512 every second: an export never waits on a request, and
     // a burst of up to 4,096 spans waits in the queue instead of being dropped.
     spanProcessors: [new sdk.BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000, maxExportBatchSize: 512, maxQueueSize: 4_096 })],
   });
   // W3C traceparent only (no baggage header parsed per request); no global context manager: see above.
   provider.register({ contextManager: null, propagator: new W3CTraceContextPropagator() });
+  sdkTracer = provider.getTracer('support-desk');
   enabled = true;
   return {
     async shutdown() {
       enabled = false;
+      sdkTracer = undefined;
+      rootShare = { ratio: 1, everyRequest: false };
       await provider.shutdown();
       // A later startTracing in the same process (tests) registers afresh.
       trace.disable();
