@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { applyMigrations } from '@support-desk/service-kit/postgres';
 import { tableNames, type TableNames } from './postgres-tables';
 
 export type Migration = { version: number; name: string; sql: (t: TableNames) => string };
@@ -39,36 +40,15 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * Brings the schema up to date. Safe when several processes start at once: they
- * queue on a transaction-scoped advisory lock (per database and schema), and each
- * migration commits together with its row in schema_migrations, so a crash
- * half-way leaves the schema as it was.
+ * Brings the schema up to date (service-kit's runner: advisory lock per
+ * database and schema, each migration committed with its row).
  */
-export async function migrate(pool: Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export function migrate(pool: Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const t = tableNames(schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('support-desk event store migrations ' || $1, 0))", [schema]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${t.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${t.migrations}`);
-    const done = new Set(rows.map((r) => r.version));
-    const applied: number[] = [];
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(m.version)) continue;
-      await client.query(m.sql(t));
-      await client.query(`INSERT INTO ${t.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-      applied.push(m.version);
-    }
-    await client.query('COMMIT');
-    return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return applyMigrations(pool, {
+    quotedSchema: t.schema,
+    // The lock's name (and so its key) is what it was when this file ran migrations itself.
+    lockName: `support-desk event store migrations ${schema}`,
+    migrations: migrations.map((m) => ({ version: m.version, name: m.name, sql: m.sql(t) })),
+  });
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { applyMigrations } from '@support-desk/service-kit/postgres';
 
 type Migration = { version: number; name: string; sql: (schema: string) => string };
 
@@ -20,34 +21,14 @@ const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * Brings the key store's schema up to date; processes starting together queue on
- * a transaction-scoped advisory lock, and each migration commits with its row.
+ * Brings the key store's schema up to date (service-kit's runner: processes
+ * starting together queue on an advisory lock, each migration commits with its row).
  */
-export async function migrateKeyStore(pool: pg.Pool, schema: string): Promise<number[]> {
-  const s = pg.escapeIdentifier(schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('support-desk key store migrations ' || $1, 0))", [schema]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`);
-    const done = new Set(rows.map((r) => r.version));
-    const applied: number[] = [];
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      await client.query(m.sql(s));
-      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-      applied.push(m.version);
-    }
-    await client.query('COMMIT');
-    return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function migrateKeyStore(pool: pg.Pool, schema: string): Promise<number[]> {
+  const quotedSchema = pg.escapeIdentifier(schema);
+  return applyMigrations(pool, {
+    quotedSchema,
+    lockName: `support-desk key store migrations ${schema}`,
+    migrations: MIGRATIONS.map((m) => ({ version: m.version, name: m.name, sql: m.sql(quotedSchema) })),
+  });
 }
