@@ -18,3 +18,105 @@ from schemathesis.core.file_samples import MEDIA_TYPE_FILE_SAMPLES
 
 for media_type in ("image/jpeg", "image/png", "image/webp"):
     schemathesis.openapi.media_type(media_type, st.just(MEDIA_TYPE_FILE_SAMPLES[media_type]))
+
+
+# Signed Zendesk webhooks: the server takes only deliveries signed with
+# ZENDESK_WEBHOOK_SECRET (run.sh gives it to `npm start` and to schemathesis):
+# X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(secret, timestamp + raw body)),
+# X-Zendesk-Webhook-Signature-Timestamp = the ISO time. The signature covers the
+# exact bytes sent, so the hook serializes the body itself and hands those bytes
+# to the transport (`data`), which then sends them unchanged. Every call is
+# signed: what is tested is the body, not the (separately unit-tested) signature
+# check, and a valid body then answers 200 instead of always 401.
+import base64
+import hashlib
+import hmac
+import json
+import os
+from datetime import datetime, timezone
+
+from schemathesis.core import NotSet
+from schemathesis.generation.meta import TestPhase
+
+SIGNED_WEBHOOK_PATHS = ("/api/zendesk/webhook", "/api/zendesk/webhook/comments")
+WEBHOOK_SECRET = os.environ.get("ZENDESK_WEBHOOK_SECRET", "")
+
+
+def _raw_body(body):
+    """The bytes `requests` would send for a JSON body (None when there is no body)."""
+    if isinstance(body, NotSet):
+        return None
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    data = getattr(body, "data", None)  # schemathesis' Binary wrapper
+    if isinstance(data, bytes):
+        return data
+    return json.dumps(body).encode("utf-8")
+
+
+# Erasure in the stateful phase: its only link starts at the export's JSON answer
+# (`$response.body#/data/uuid`); a ?format=zip export has no JSON to follow, and
+# in the stateful phase most exports asked for the zip, so erase (and its status)
+# was never reached. There only, the export answers JSON; the zip stays tested by
+# the examples, coverage and fuzzing phases.
+def _is_stateful(case):
+    meta = getattr(case, "_meta", None)
+    return meta is not None and meta.phase.name == TestPhase.STATEFUL
+
+
+def _export_as_json_when_stateful(case):
+    if case.path == "/api/admin/users/{uuid}/export" and _is_stateful(case) and case.query and "format" in case.query:
+        case.query = {key: value for key, value in case.query.items() if key != "format"}
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    _export_as_json_when_stateful(case)
+    if WEBHOOK_SECRET and case.path in SIGNED_WEBHOOK_PATHS and case.method.upper() == "POST":
+        raw = _raw_body(case.body)
+        if raw is not None and not any(key in kwargs for key in ("json", "data", "content", "files")):
+            kwargs["data"] = raw
+        timestamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        digest = hmac.new(WEBHOOK_SECRET.encode("utf-8"), timestamp.encode("utf-8") + (raw or b""), hashlib.sha256).digest()
+        if case.headers is None:
+            case.headers = {}
+        case.headers["X-Zendesk-Webhook-Signature"] = base64.b64encode(digest).decode("ascii")
+        case.headers["X-Zendesk-Webhook-Signature-Timestamp"] = timestamp
+
+
+# The served document is looser than the webhooks' validation (zod transforms:
+# the document shows the input, not the check after it): it lets an id be any
+# string or number and author_role any string, while the server takes only
+# digits for ids (a string or a whole number) and end-user, agent or admin. With
+# the calls signed, that gap made positive cases 400s (ST202). Until the
+# contracts lib describes it (libs/contracts/src/http/zendesk*.schema.ts), the
+# document is narrowed here to what the server takes, for these two bodies only.
+# A number id is read as a JS double and written out: 99999999999999991807 still
+# rounds to 20 digits, the next integer rounds (ties to even) to 1e20, 21 digits.
+ZENDESK_ID = {"anyOf": [{"type": "string", "pattern": "^[0-9]{1,20}$"}, {"type": "integer", "minimum": 0, "maximum": 99999999999999991807}]}
+WEBHOOK_BODY_NARROWING = {
+    "/api/zendesk/webhook": {"ticket_id": ZENDESK_ID},
+    "/api/zendesk/webhook/comments": {"ticket_id": ZENDESK_ID, "comment_id": ZENDESK_ID, "author_role": {"type": "string", "enum": ["end-user", "agent", "admin"]}},
+}
+
+
+def _resolve(raw_schema, schema):
+    while isinstance(schema, dict) and "$ref" in schema:
+        node = raw_schema
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+@schemathesis.hook
+def before_load_schema(context, raw_schema):
+    for path, narrowing in WEBHOOK_BODY_NARROWING.items():
+        body = raw_schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        properties = _resolve(raw_schema, body)["properties"]
+        for name, schema in narrowing.items():
+            if name not in properties:
+                raise KeyError(f"{path}: the document has no body property {name} any more: update hooks.py")
+            properties[name] = schema

@@ -41,6 +41,8 @@ case "$zendesk_url" in http://*) ;; *) echo "fake Zendesk did not start: $(cat "
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 admin_token="schemathesis-admin-$seed"
+# hooks.py signs the webhook calls with it (it reads the same variable).
+export ZENDESK_WEBHOOK_SECRET=schemathesis-webhook-secret
 # Embedded mode only: no server addresses from the CI environment. The per-user
 # hourly limits are off: thousands of generated requests are not abuse (429 stays
 # an expected answer in schemathesis.toml).
@@ -49,7 +51,7 @@ for name in $(compgen -e | grep -E '^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)' || true)
 env "${unset_servers[@]}" \
   USER_RATE_LIMIT_TICKETS_PER_HOUR=0 USER_RATE_LIMIT_UPLOADS_PER_HOUR=0 USER_RATE_LIMIT_REPLIES_PER_HOUR=0 \
   DATA_DIR="$data_dir" PORT="$port" HOST=127.0.0.1 LOG_LEVEL=warn ADMIN_TOKEN="$admin_token" \
-  ZENDESK_URL="$zendesk_url" ZENDESK_OAUTH_TOKEN=schemathesis-oauth ZENDESK_WEBHOOK_SECRET=schemathesis-webhook-secret \
+  ZENDESK_URL="$zendesk_url" ZENDESK_OAUTH_TOKEN=schemathesis-oauth ZENDESK_WEBHOOK_SECRET="$ZENDESK_WEBHOOK_SECRET" \
   npm start --silent >"$out/npm-start.log" 2>&1 &
 pids+=($!)
 set +m
