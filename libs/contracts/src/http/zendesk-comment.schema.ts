@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { envelopeSchema } from './envelope';
+import { zendeskId } from './zendesk.schema';
 
 /**
  * The JSON body our Zendesk "comment added" trigger sends to
  * POST /api/zendesk/webhook/comments (README "Zendesk" has the trigger).
  * Placeholders render as strings; ids may be numbers.
  */
-const zendeskId = (what: string) =>
-  z
-    .union([z.string(), z.number()])
-    .transform((v) => String(v).trim())
-    .pipe(z.string().regex(/^\d{1,20}$/, { message: `must be the Zendesk ${what} id (digits)` }));
+/** The roles as the trigger renders them, in any case; spaces or hyphens between "end" and "user", or one underscore; spaces or tabs around. */
+const AUTHOR_ROLE = /^[ \t]*(?:[Ee][Nn][Dd](?:[ -]+|_)[Uu][Ss][Ee][Rr]|[Aa][Gg][Ee][Nn][Tt]|[Aa][Dd][Mm][Ii][Nn])[ \t]*$/;
 
 export const zendeskCommentWebhookBodySchema = z
   .object({
@@ -25,9 +23,8 @@ export const zendeskCommentWebhookBodySchema = z
     /** {{ticket.latest_comment.author.role}}: "end-user", "agent" or "admin" (any case). */
     author_role: z
       .string()
-      .trim()
-      .transform((s) => s.toUpperCase().replace(/[ -]+/g, '_'))
-      .pipe(z.enum(['END_USER', 'AGENT', 'ADMIN'], { message: 'must be end-user, agent or admin' })),
+      .regex(AUTHOR_ROLE, { message: 'must be end-user, agent or admin' })
+      .transform((s) => s.trim().toUpperCase().replace(/[ -]+/g, '_') as 'END_USER' | 'AGENT' | 'ADMIN'),
     /** {{ticket.latest_comment.is_public}}: true/false, as a string or a boolean. */
     public: z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true'),
     body: z.string().max(65_536),
