@@ -182,6 +182,10 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
         requestBody: '$request.body',
         description: 'The next page: the same filters, ?cursor= the X-Next-Cursor of this page (absent on the last page).',
       },
+      ConsoleConfig: {
+        operationId: 'adminConsoleConfig',
+        description: 'The admin console\'s settings (e.g. where "Open in Zendesk" points), for the admin who searched.',
+      },
     },
   },
   ticketDetail: { errors: [400, ...ADMIN, 404] },
@@ -209,6 +213,11 @@ const ADDITIONS: Partial<Record<ApiRouteName, Addition>> = {
         parameters: { uuid: '$response.body#/data/uuid' },
         requestBody: { reason: 'Erasure requested by the user' },
         description: 'Erase this user everywhere.',
+      },
+      UserErasure: {
+        operationId: 'userErasure',
+        parameters: { uuid: '$response.body#/data/uuid' },
+        description: "This user's erasure, if one was requested (404 until then).",
       },
     },
     errors: [400, ...ADMIN, 404],
