@@ -166,6 +166,11 @@ export class TicketSyncer {
       this.deps.log.info({ ...log, mode }, 'file added to the Zendesk ticket');
     } catch (error) {
       if (!(error instanceof ZendeskGaveUp)) throw error;
+      if (error.cause.status === 404) {
+        // The Zendesk ticket was deleted there (by an agent, or by erasing its user): nothing to fix or retry.
+        this.deps.log.warn({ ...log, reason: error.message }, 'the Zendesk ticket is gone: the file stays with us only');
+        return;
+      }
       // The ticket itself is in Zendesk; the admin retry route sends the missing file later.
       this.deps.log.error({ ...log, attempts: error.attempts, reason: error.message }, 'could not add the file to the Zendesk ticket');
     }
