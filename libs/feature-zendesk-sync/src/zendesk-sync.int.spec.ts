@@ -283,6 +283,33 @@ describe('zendesk-sync against a fake Zendesk', () => {
     ]);
   });
 
+  it('warns, and records nothing, when a file is for a Zendesk ticket deleted there (an agent, or an erasure)', async () => {
+    pipeline = await startPipeline();
+    const { ticketId, recordId } = await requestTicket();
+    await syncedOrFailed(recordId);
+    const sync = (await load(recordId)).sync;
+    if (sync.status !== 'SYNCED') throw new Error(`expected the ticket synced, got ${sync.status}`);
+    const zendeskTicketId = sync.zendeskTicketId;
+    const deleted = await fetch(`${zendesk.url}/api/v2/tickets/${zendeskTicketId}.json`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer oauth-token' },
+    });
+    expect(deleted.status).toBe(204);
+
+    const lines: { level: string; msg: string }[] = [];
+    const record = (level: string) => (_obj: object, msg: string) => void lines.push({ level, msg });
+    const log = { info: record('info'), warn: record('warn'), error: record('error') };
+    const syncer = new TicketSyncer({ tickets, blobs, links, settings: settings(), log });
+    const blobKey = `support-files/${ticketId}/LOG/late.log`;
+    await blobs.put(blobKey, Readable.from([Buffer.from('late\n')]), { contentType: 'text/plain' });
+    await syncer.syncFile(recordId, { fileType: 'LOG', fileName: 'late.log', contentType: 'text/plain', size: 5, blobKey });
+
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines).toContainEqual({ level: 'warn', msg: 'the Zendesk ticket is gone: the file stays with us only' });
+    const events = await store.readStream(ticketStreamId(recordId));
+    expect(events.filter((e) => e.type === 'SupportFileSynced')).toEqual([]);
+  });
+
   it('stays off without a syncer: one clear log line, no consumer', async () => {
     const lines: string[] = [];
     const bus = new InProcessEventBus();
