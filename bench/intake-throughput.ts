@@ -217,23 +217,49 @@ async function measure(server: IntakeServer, options: IntakeOptions): Promise<In
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+/** The median; of an even count, the mean of the middle two. */
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Per round: `of`'s figure over `baseline`'s figure of the same round. */
+export function pairedRatios(runs: IntakeRuns, of: string, baseline: string, figure: (f: IntakeFigure) => number): number[] {
+  const base = runs.get(baseline)!;
+  return runs.get(of)!.map((f, round) => figure(f) / figure(base[round]!));
+}
+
+const rangePct = (ratios: number[]) => `${(Math.min(...ratios) * 100).toFixed(0)}–${(Math.max(...ratios) * 100).toFixed(0)} %`;
+
+/** Each server's figures, one per round, in round order. */
+export type IntakeRuns = Map<string, IntakeFigure[]>;
 
 /**
  * Runs the selected servers one after the other, `rounds` times over (interleaved, so
  * a burst of other load on the machine hits every server alike), and reports each
  * server's median. A server's baseline is added when not selected.
  */
-export async function intakeThroughput(options: IntakeOptions): Promise<Record<string, Record<string, string>>> {
+export async function intakeThroughput(options: IntakeOptions): Promise<{ rows: Record<string, Record<string, string>>; runs: IntakeRuns }> {
   const catalog = options.catalog ?? INTAKE_SERVERS;
   const wanted = new Set(options.servers ?? catalog.map((s) => s.name));
   for (const s of catalog) if (wanted.has(s.name) && s.versus) wanted.add(s.versus.baseline);
   const unknown = [...wanted].filter((n) => !catalog.some((s) => s.name === n));
   if (unknown.length) throw new Error(`unknown intake server ${unknown.join(', ')} (known: ${catalog.map((s) => s.name).join(', ')})`);
   const selected = catalog.filter((s) => wanted.has(s.name));
-  const runs = new Map<string, IntakeFigure[]>(selected.map((s) => [s.name, []]));
+  const runs: IntakeRuns = new Map(selected.map((s) => [s.name, []]));
   for (let round = 0; round < options.rounds; round++) {
-    for (const server of selected) runs.get(server.name)!.push(await measure(server, options));
+    // Every other round runs the servers in reverse: a server is not always the one that follows a
+    // particular other (a warm page cache, a lingering GC), and pairs within a round sit close in time.
+    const order = round % 2 === 0 ? selected : [...selected].reverse();
+    for (const server of order) {
+      const figure = await measure(server, options);
+      runs.get(server.name)!.push(figure);
+      // Each round on stderr as it ends: the spread behind a median, and progress on a long run.
+      console.error(
+        `round ${round + 1}/${options.rounds} ${server.name}: ${figure.reqPerSec.toFixed(0)} req/s, ${figure.cpuMsPerRequest.toFixed(3)} CPU ms/req, p99 ${figure.p99Ms} ms`,
+      );
+    }
   }
   const reqPerSec = (name: string) => median(runs.get(name)!.map((f) => f.reqPerSec));
   // Other load on the machine only ever slows a run down: the best round is the closest to the server's capacity.
@@ -243,7 +269,11 @@ export async function intakeThroughput(options: IntakeOptions): Promise<Record<s
   for (const server of selected) {
     const figures = runs.get(server.name)!;
     const rates = figures.map((f) => f.reqPerSec);
-    const ratio = server.versus ? reqPerSec(server.name) / reqPerSec(server.versus.baseline) : undefined;
+    // The goal is judged on the median of per-round ratios (each server against its baseline of the same
+    // round): the machine's speed drifts between rounds (±15 % on a quiet 2-core VM), a ratio within one
+    // round cancels that drift, and the median of the ratios ignores a round one burst spoilt.
+    const ratios = server.versus ? pairedRatios(runs, server.name, server.versus.baseline, (f) => f.reqPerSec) : undefined;
+    const ratio = ratios ? median(ratios) : undefined;
     rows[server.name] = {
       'req/s': reqPerSec(server.name).toFixed(0),
       ...(figures.length > 1 ? { 'req/s range': `${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}` } : {}),
@@ -251,12 +281,14 @@ export async function intakeThroughput(options: IntakeOptions): Promise<Record<s
       'CPU ms/req': median(figures.map((f) => f.cpuMsPerRequest)).toFixed(3),
       ...(figures.length > 1 ? { 'CPU ms/req min': Math.min(...figures.map((f) => f.cpuMsPerRequest)).toFixed(3) } : {}),
       'non-2xx / errors': `${figures.reduce((n, f) => n + f.non2xx, 0)} / ${figures.reduce((n, f) => n + f.errors, 0)}`,
-      'vs baseline': ratio === undefined ? '' : `${(ratio * 100).toFixed(0)} % of ${server.versus!.baseline}`,
+      'vs baseline':
+        ratio === undefined ? '' : `${(ratio * 100).toFixed(0)} % of ${server.versus!.baseline}${ratios!.length > 1 ? ` (rounds ${rangePct(ratios!)})` : ''}`,
+      ...(server.versus ? { 'medians ratio': `${((reqPerSec(server.name) / reqPerSec(server.versus.baseline)) * 100).toFixed(0)} %` } : {}),
       ...(figures.length > 1 && server.versus ? { 'best vs best': `${((best(server.name) / best(server.versus.baseline)) * 100).toFixed(0)} %` } : {}),
       goal: ratio === undefined ? '' : `≥ ${(server.versus!.goal * 100).toFixed(0)} %: ${ratio >= server.versus!.goal ? 'met' : 'NOT met'}`,
     };
   }
-  return rows;
+  return { rows, runs };
 }
 
 export const intakePinning = `${hasTaskset ? 'servers on core 1, load on core 0 (taskset)' : 'no taskset: not pinned'}${canRaisePriority ? ', at nice -10' : ''}`;

@@ -165,7 +165,7 @@ async function bench(t: Target): Promise<Record<string, string>> {
 
 const targets = args.targets.split(',');
 if (targets.includes('intake')) {
-  const rows = await intakeThroughput({
+  const { rows } = await intakeThroughput({
     seconds: Number(args['intake-seconds']),
     warmupSeconds: Number(args['intake-warmup']),
     connections: Number(args['intake-connections']),
