@@ -15,6 +15,24 @@ export type CommandResult<Event, State> = {
   revision: number;
 };
 
+/** What the first attempt of a command on a stream the caller knows to be new folds: nothing. */
+const NO_EVENTS: readonly RecordedEvent[] = [];
+
+export type HandleCommandOptions<Event> = {
+  toEvent: (recorded: RecordedEvent) => Event | undefined;
+  metadata?: JsonObject;
+  retries?: number;
+  /**
+   * The caller named the stream just now (a fresh random id), so it cannot exist
+   * yet: the first attempt decides on the initial state and appends with
+   * 'no_stream', without reading the stream. Should it exist after all, that
+   * append fails its revision check (or the decision was to append nothing),
+   * and the usual read → decide → append follows: the outcome is the same as
+   * without this hint, the read is just saved when the caller is right.
+   */
+  newStream?: boolean;
+};
+
 /**
  * Read stream → fold → decide → append with the revision read. Two writers racing
  * on one stream can't both win: the loser re-reads and decides again.
@@ -24,11 +42,12 @@ export async function handleCommand<Command, Event extends { type: string; data:
   streamId: string,
   command: Command,
   decider: Decider<Command, Event, State>,
-  options: { toEvent: (recorded: RecordedEvent) => Event | undefined; metadata?: JsonObject; retries?: number },
+  options: HandleCommandOptions<Event>,
 ): Promise<CommandResult<Event, State>> {
   const retries = options.retries ?? 3;
-  for (let attempt = 0; ; attempt++) {
-    const recorded = await store.readStream(streamId);
+  let unread = options.newStream === true;
+  for (let attempt = 0; ; ) {
+    const recorded = unread ? NO_EVENTS : await store.readStream(streamId);
     let state = decider.initialState();
     for (const r of recorded) {
       const event = options.toEvent(r);
@@ -36,14 +55,21 @@ export async function handleCommand<Command, Event extends { type: string; data:
     }
     const revision = recorded.length - 1;
     const newEvents = decider.decide(command, state);
-    if (newEvents.length === 0) return { newEvents, state, revision };
+    if (newEvents.length === 0) {
+      if (!unread) return { newEvents, state, revision };
+      // "Nothing to do" on an assumed-empty stream is only an answer once the stream is read.
+      unread = false;
+      continue;
+    }
     const toAppend: NewEvent[] = newEvents.map((e) => ({ type: e.type, data: e.data as JsonObject, metadata: options.metadata }));
     try {
       const result = await store.append(streamId, toAppend, { expectedRevision: revision < 0 ? 'no_stream' : revision });
       return { newEvents, state: newEvents.reduce(decider.evolve, state), revision: result.nextExpectedRevision };
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && attempt < retries) continue;
-      throw error;
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // The stream existed after all: read it and decide again (not counted as a retry, no race was lost).
+      if (unread) unread = false;
+      else if (attempt++ >= retries) throw error;
     }
   }
 }
