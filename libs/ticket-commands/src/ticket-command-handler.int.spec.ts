@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ticketStreamId } from '@support-desk/contracts';
 import { SqliteEventStore } from '@support-desk/event-store/sqlite';
 import { DomainError, recordIdForTicket, ticketIdForIdempotencyKey } from '@support-desk/ticket-domain';
@@ -39,6 +39,33 @@ describe('TicketCommandHandler', () => {
       expect(recorded[0]!.metadata).toEqual({ correlationId: 'req-1' });
       const other = await tickets.requestTicket(request, { now: 100, newTicketId });
       expect(other.ticketId).not.toBe(ticket.ticketId);
+    });
+
+    it('opens a ticket without a key without reading its stream (a fresh id has none)', async () => {
+      const read = vi.spyOn(store, 'readStream');
+      const ticket = await tickets.requestTicket(request, { now: 100, newTicketId });
+      expect(read).not.toHaveBeenCalled();
+      expect((await events(ticket.ticketId)).map((e) => e.type)).toEqual(['TicketRequested']);
+    });
+
+    it('still refuses a fresh id that is taken after all, leaving its ticket as it was', async () => {
+      const taken = newTicketId();
+      await tickets.requestTicket(request, { now: 100, newTicketId: () => taken });
+      const read = vi.spyOn(store, 'readStream');
+      const again = tickets.requestTicket({ ...request, message: 'other' }, { now: 200, newTicketId: () => taken });
+      await expect(again).rejects.toBeInstanceOf(DomainError);
+      await expect(again).rejects.toMatchObject({ code: 'TICKET.ALREADY_EXISTS' });
+      expect(read).toHaveBeenCalled();
+      const recorded = await events(taken);
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]!.data).toMatchObject({ message: 'On start', requestedAt: 100 });
+    });
+
+    it('records the request hash only with a key', async () => {
+      const ticket = await tickets.requestTicket(request, { now: 100, newTicketId, correlationId: 'c' });
+      expect((await events(ticket.ticketId))[0]!.metadata).not.toHaveProperty('requestHash');
+      const keyed = await tickets.requestTicket(request, { now: 100, idempotencyKey: 'k-5', newTicketId });
+      expect((await events(keyed.ticketId))[0]!.metadata.requestHash).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it('names the ticket after the Idempotency-Key and answers a retry with the first ticket, adding nothing', async () => {

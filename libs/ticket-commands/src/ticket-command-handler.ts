@@ -51,8 +51,7 @@ export class TicketCommandHandler {
    * (correlation id, request hash) goes on every new event.
    */
   async handle(recordId: string, command: TicketCommand, metadata: JsonObject = {}): Promise<TicketCommandResult> {
-    const result = await handleCommand(this.store, ticketStreamId(recordId), command, ticketDecider, { toEvent: toTicketEvent, metadata });
-    return { ...result, state: openAfter(result.state, command) };
+    return this.decideAndAppend(recordId, command, metadata, false);
   }
 
   /**
@@ -63,18 +62,39 @@ export class TicketCommandHandler {
    */
   async requestTicket(ticket: NewTicket, options: RequestTicketOptions): Promise<OpenTicket> {
     const key = options.idempotencyKey;
-    const ticketId = key ? ticketIdForIdempotencyKey(key) : options.newTicketId();
+    if (!key) return this.requestNewTicket(ticket, options);
+    const ticketId = ticketIdForIdempotencyKey(key);
     const recordId = recordIdForTicket(ticketId);
+    // Only a keyed request is ever compared with an earlier one, so only it pays for the hash.
     const hash = requestHash(ticket);
     const command: RequestTicket = { type: 'RequestTicket', data: { recordId, ticketId, ...ticket, now: options.now } };
     try {
-      const { state } = await this.handle(recordId, command, { correlationId: options.correlationId, ...(key ? { requestHash: hash } : {}) });
+      const { state } = await this.handle(recordId, command, { correlationId: options.correlationId, requestHash: hash });
       return state;
     } catch (error) {
       // The key's ticket exists: this is a retry (or a reuse) of an earlier request.
-      if (!(key && error instanceof DomainError && error.code === 'TICKET.ALREADY_EXISTS')) throw error;
+      if (!(error instanceof DomainError && error.code === 'TICKET.ALREADY_EXISTS')) throw error;
       return firstOutcome((await this.load(recordId)).recorded, hash);
     }
+  }
+
+  /**
+   * No key: the ticket gets a fresh random id, so its stream cannot exist yet and
+   * the append goes ahead without reading it (handleCommand's newStream). Were the
+   * id taken after all, handleCommand reads the stream and the decider refuses
+   * with TICKET.ALREADY_EXISTS, as it would have without the shortcut.
+   */
+  private async requestNewTicket(ticket: NewTicket, options: RequestTicketOptions): Promise<OpenTicket> {
+    const ticketId = options.newTicketId();
+    const recordId = recordIdForTicket(ticketId);
+    const command: RequestTicket = { type: 'RequestTicket', data: { recordId, ticketId, ...ticket, now: options.now } };
+    const { state } = await this.decideAndAppend(recordId, command, { correlationId: options.correlationId }, true);
+    return state;
+  }
+
+  private async decideAndAppend(recordId: string, command: TicketCommand, metadata: JsonObject, newStream: boolean): Promise<TicketCommandResult> {
+    const result = await handleCommand(this.store, ticketStreamId(recordId), command, ticketDecider, { toEvent: toTicketEvent, metadata, newStream });
+    return { newEvents: result.newEvents, state: openAfter(result.state, command), revision: result.revision };
   }
 }
 
