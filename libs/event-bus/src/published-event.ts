@@ -13,13 +13,22 @@ import { isCiphertext, PERSONAL_DATA_METADATA } from '@support-desk/personal-dat
  * Not published: the data key id (an internal handle, useless outside). The
  * data subject (the user's uuid) stays in the metadata: it is how a consumer
  * ties a comment or an upload to the user a UserErased names.
+ *
+ * Refused (a relay wired to the raw store would publish what nobody can read):
+ * a pd2 envelope (metadata.sealedFields; the decorator removes it once opened,
+ * and every pd2 event carries it, markers included) and pd1 values. The pd2
+ * marker alone is not refused: once opened, a user's own text may be exactly
+ * "pd2", and refusing it would stop the relay for good.
  */
 export function publishedEvent(event: RecordedEvent): RecordedEvent {
-  const { [PERSONAL_DATA_METADATA.keyId]: keyId, ...metadata } = event.metadata;
+  const { [PERSONAL_DATA_METADATA.keyId]: keyId, [PERSONAL_DATA_METADATA.sealed]: envelope, ...metadata } = event.metadata;
+  if (envelope !== undefined) throw stillEncrypted(event, `metadata.${PERSONAL_DATA_METADATA.sealed}`);
   if (keyId === undefined) return event;
-  // A relay wired to the raw store would publish ciphertext that nobody can read: stop instead (the relay retries, and says why).
   const sealed = Object.entries(event.data).find(([, value]) => isCiphertext(value));
-  if (sealed)
-    throw new Error(`event ${event.id}: field ${sealed[0]} is still encrypted; the relay must read the store through protectPersonalData (composition-root)`);
+  if (sealed) throw stillEncrypted(event, `field ${sealed[0]}`);
   return { ...event, metadata };
 }
+
+// The relay retries, and says why.
+const stillEncrypted = (event: RecordedEvent, what: string) =>
+  new Error(`event ${event.id}: ${what} is still encrypted; the relay must read the store through protectPersonalData (composition-root)`);

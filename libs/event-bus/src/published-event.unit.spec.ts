@@ -3,7 +3,7 @@ import { ERASED } from '@support-desk/contracts';
 import type { RecordedEvent } from '@support-desk/event-store';
 import { MemoryDataKeyStore } from '@support-desk/personal-data/memory';
 import { protectPersonalData } from '@support-desk/personal-data';
-import { ArrayEventStore } from '@support-desk/personal-data/testing';
+import { ArrayEventStore, pd1Event } from '@support-desk/personal-data/testing';
 import { publishedEvent } from './published-event';
 
 const requested = {
@@ -48,9 +48,27 @@ describe('publishedEvent (what the relay hands the bus)', () => {
     expect(publishedEvent(event!).data).toMatchObject({ uuid: 'alice', email: ERASED, message: ERASED });
   });
 
-  it('refuses ciphertext (a relay on the raw store), naming the fix', async () => {
+  it('refuses a sealed event (a relay on the raw store), naming the fix', async () => {
     const { raw } = await setup();
+    expect(raw.events[0]!.data.email).toBe('pd2');
+    expect(() => publishedEvent(raw.events[0]!)).toThrow(/metadata.sealedFields is still encrypted; the relay must read the store through protectPersonalData/);
+    // The envelope alone is refused too, whatever the rest says.
+    const envelopeOnly = { ...raw.events[0]!, data: requested.data, metadata: { sealedFields: raw.events[0]!.metadata.sealedFields } };
+    expect(() => publishedEvent(envelopeOnly)).toThrow(/metadata.sealedFields is still encrypted/);
+  });
+
+  it('refuses a stored pd1 value (written before pd2), naming the fix', async () => {
+    const raw = new ArrayEventStore();
+    await raw.append('support-ticket-r', [pd1Event(requested, await new MemoryDataKeyStore().keyFor('alice'), 'alice')], { expectedRevision: 'no_stream' });
     expect(() => publishedEvent(raw.events[0]!)).toThrow(/field \w+ is still encrypted; the relay must read the store through protectPersonalData/);
+  });
+
+  it("publishes a user's text that happens to be the pd2 marker (opened, it is just text)", async () => {
+    const raw = new ArrayEventStore();
+    const store = protectPersonalData(raw, new MemoryDataKeyStore());
+    await store.append('support-ticket-r', [{ ...requested, data: { ...requested.data, subject: 'pd2' } }], { expectedRevision: 'no_stream' });
+    const [event] = await store.readStream('support-ticket-r');
+    expect(publishedEvent(event!).data.subject).toBe('pd2');
   });
 
   it('passes events of before crypto-shredding as they are', () => {

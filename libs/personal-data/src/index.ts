@@ -4,6 +4,7 @@
 export * from './data-key-store.port';
 export * from './master-keys';
 export * from './field-cipher';
+export * from './event-seal';
 export * from './personal-data.policy';
 export * from './protect-personal-data';
 export * from './cached-data-key-store';

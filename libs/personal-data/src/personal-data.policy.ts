@@ -38,4 +38,10 @@ export const PERSONAL_DATA_METADATA = {
   keyId: 'dataKeyId',
   /** The data subject (app user uuid) of an event that does not carry `uuid` in its data. */
   subject: 'dataSubject',
+  /**
+   * The event's personal field values, sealed together (pd2, event-seal.ts). Absent: the
+   * event has no personal values, or was written as pd1 (each field sealed in place).
+   * Readers never see it: the decorator opens it and removes it.
+   */
+  sealed: 'sealedFields',
 } as const;

@@ -10,7 +10,8 @@ import type {
   SubscribeOptions,
 } from '@support-desk/event-store';
 import type { DataKey, DataKeyStore } from './data-key-store.port';
-import { PersonalDataDecryptError, decryptField, encryptField, isCiphertext } from './field-cipher';
+import { SEALED_FIELD, openSeal, sealFields } from './event-seal';
+import { PersonalDataDecryptError, decryptField, isCiphertext } from './field-cipher';
 import {
   PERSONAL_DATA_METADATA,
   TICKET_PERSONAL_DATA,
@@ -19,7 +20,7 @@ import {
   type PersonalFieldKind,
 } from './personal-data.policy';
 
-const { keyId: KEY_ID, subject: SUBJECT } = PERSONAL_DATA_METADATA;
+const { keyId: KEY_ID, subject: SUBJECT, sealed: SEALED } = PERSONAL_DATA_METADATA;
 
 /** An event of a personal type whose data subject can't be found: refused rather than stored in clear. */
 export class MissingDataSubjectError extends Error {
@@ -42,6 +43,10 @@ export function unprotected(store: EventStore): EventStore {
  * key was erased, readers get the ERASED placeholders, never an error, so
  * projections, relays and rebuilds keep going. Events written before this
  * existed (no key id in their metadata) read as they are.
+ *
+ * Appends write pd2 (event-seal.ts: one seal per event, the fields' values
+ * replaced by a marker); events stored as pd1 (field-cipher.ts: each field
+ * sealed in place) still read, and so does an event mixing both.
  *
  * Streams, revisions, positions, ids and types are untouched, so every
  * adapter's guarantees (optimistic concurrency, ordering, checkpoints) hold.
@@ -91,12 +96,19 @@ class ProtectedEventStore implements EventStore {
     this.remember(streamId, subject);
     const key = await this.keys.keyFor(subject);
     const data: JsonObject = { ...event.data };
+    const clear: JsonObject = {};
+    let sealedAny = false;
     for (const [field, kind] of Object.entries(rule.fields)) {
       const value = data[field];
       if (value === null || value === undefined) continue;
-      data[field] = encryptField(key, `${event.type}.${field}`, kind === 'textList' ? JSON.stringify(value) : String(value));
+      // What pd1 stored (String / the list), so both formats read back the same values.
+      clear[field] = kind === 'textList' ? value : String(value);
+      data[field] = SEALED_FIELD;
+      sealedAny = true;
     }
-    return { ...event, data, metadata: { ...event.metadata, [SUBJECT]: subject, [KEY_ID]: key.keyId } };
+    const metadata: JsonObject = { ...event.metadata, [SUBJECT]: subject, [KEY_ID]: key.keyId };
+    if (sealedAny) metadata[SEALED] = sealFields(key, event.type, clear);
+    return { ...event, data, metadata };
   }
 
   private async reveal(event: RecordedEvent): Promise<RecordedEvent> {
@@ -104,9 +116,14 @@ class ProtectedEventStore implements EventStore {
     if (subject) this.remember(event.streamId, subject);
     const rule = this.policy[event.type];
     const keyId = event.metadata[KEY_ID];
-    if (!rule || typeof keyId !== 'string') return event;
+    if (!rule || typeof keyId !== 'string') {
+      // Sealed fields with no key to name: nothing can open them, and they must not pass as data.
+      if (rule && event.metadata[SEALED] !== undefined) throw unreadable(event, new PersonalDataDecryptError(`sealed fields but no ${KEY_ID}`));
+      return event;
+    }
     const key = await this.keys.get(keyId);
-    return { ...event, data: openFields(event, rule, key) };
+    const { [SEALED]: envelope, ...metadata } = event.metadata;
+    return { ...event, data: openFields(event, rule, key, envelope), metadata: envelope === undefined ? event.metadata : metadata };
   }
 
   private async subjectOfStream(streamId: string): Promise<string | undefined> {
@@ -137,24 +154,44 @@ function subjectOf(event: { data: JsonObject; metadata?: JsonObject }): string |
 
 const subjectInBatch = (batch: readonly NewEvent[]): string | undefined => batch.map(subjectOf).find((s) => s !== undefined);
 
-function openFields(event: RecordedEvent, rule: PersonalEventPolicy, key: DataKey | null): JsonObject {
+/**
+ * The event's data with its personal fields clear: pd2 markers from the opened
+ * envelope, pd1 values each opened in place, or every one of them a placeholder
+ * when the key is gone (erased).
+ */
+function openFields(event: RecordedEvent, rule: PersonalEventPolicy, key: DataKey | null, envelope: unknown): JsonObject {
   const data: JsonObject = { ...event.data };
-  for (const [field, kind] of Object.entries(rule.fields)) {
-    const value = data[field];
-    if (value === null || value === undefined) continue;
-    if (!key) data[field] = placeholder(kind);
-    else if (isCiphertext(value)) {
-      let clear: string;
-      try {
-        clear = decryptField(key, `${event.type}.${field}`, value);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new PersonalDataDecryptError(`event ${event.id} (${event.streamId} revision ${event.revision}): ${reason}`, { cause: error });
+  let opened: JsonObject | undefined;
+  try {
+    if (key && envelope !== undefined) opened = openSeal(key, event.type, envelope);
+    for (const [field, kind] of Object.entries(rule.fields)) {
+      const value = data[field];
+      if (value === null || value === undefined) continue;
+      if (!key) data[field] = placeholder(kind);
+      else if (value === SEALED_FIELD) data[field] = sealedValue(opened, event.type, field);
+      else if (isCiphertext(value)) {
+        const clear = decryptField(key, `${event.type}.${field}`, value);
+        data[field] = kind === 'textList' ? (JSON.parse(clear) as unknown) : clear;
       }
-      data[field] = kind === 'textList' ? (JSON.parse(clear) as unknown) : clear;
     }
+    // Every sealed value has its marker: a value sealed for a field that holds something else is not ours.
+    const stray = opened && Object.keys(opened).find((field) => event.data[field] !== SEALED_FIELD || !Object.hasOwn(rule.fields, field));
+    if (stray) throw new PersonalDataDecryptError(`${event.type}.${stray}: sealed, but the field does not hold the ${SEALED_FIELD} marker`);
+  } catch (error) {
+    throw unreadable(event, error);
   }
   return data;
+}
+
+function sealedValue(opened: JsonObject | undefined, type: string, field: string): unknown {
+  if (opened && Object.hasOwn(opened, field)) return opened[field];
+  throw new PersonalDataDecryptError(`${type}.${field}: marked ${SEALED_FIELD}, but ${opened ? 'not in the' : 'no'} metadata.${SEALED} envelope`);
+}
+
+/** The cause, named after the event it was found in. */
+function unreadable(event: RecordedEvent, error: unknown): PersonalDataDecryptError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new PersonalDataDecryptError(`event ${event.id} (${event.streamId} revision ${event.revision}): ${reason}`, { cause: error });
 }
 
 const placeholder = (kind: PersonalFieldKind): unknown => (kind === 'textList' ? [] : ERASED);

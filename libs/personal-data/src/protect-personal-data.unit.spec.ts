@@ -5,7 +5,7 @@ import { CachedDataKeyStore } from './cached-data-key-store';
 import { PersonalDataDecryptError } from './field-cipher';
 import { MemoryDataKeyStore } from './memory';
 import { MissingDataSubjectError, protectPersonalData, unprotected } from './protect-personal-data';
-import { ArrayEventStore } from './testing';
+import { ArrayEventStore, pd1Event } from './testing';
 
 const requested = (uuid: string, email: string) => ({
   type: 'TicketRequested',
@@ -113,19 +113,25 @@ describe('protectPersonalData', () => {
     expect(raw.events[0]!.metadata).toEqual({});
   });
 
-  it('reports a tampered field as an error naming the event, not as erased', async () => {
-    const { raw, store } = setup();
-    await store.append('support-ticket-a', [requested('alice', 'alice@example.com')], { expectedRevision: 'no_stream' });
+  // pd1 (a value per field) is no longer written but stays readable; pd2's tampering: protect-personal-data.formats.unit.spec.ts.
+  it('reports a tampered pd1 field as an error naming the event, not as erased', async () => {
+    const { raw, keys, store } = setup();
+    await raw.append('support-ticket-a', [pd1Event(requested('alice', 'alice@example.com'), await keys.keyFor('alice'), 'alice')], {
+      expectedRevision: 'no_stream',
+    });
+    expect((await store.readStream('support-ticket-a'))[0]!.data.email).toBe('alice@example.com');
     const email = raw.events[0]!.data.email as string;
     raw.events[0]!.data.email = email.slice(0, -2) + (email.endsWith('A') ? 'BB' : 'AA');
     await expect(store.readStream('support-ticket-a')).rejects.toThrow(PersonalDataDecryptError);
     await expect(store.readStream('support-ticket-a')).rejects.toThrow(/\(support-ticket-a revision 0\): TicketRequested.email: does not open/);
   });
 
-  it('reports a ciphertext moved into another event as an error', async () => {
-    const { raw, store } = setup();
-    await store.append('support-ticket-a', [requested('alice', 'alice@example.com')], { expectedRevision: 'no_stream' });
-    await store.append('support-ticket-b', [requested('bob', 'bob@example.com')], { expectedRevision: 'no_stream' });
+  it('reports a pd1 ciphertext moved into another event as an error', async () => {
+    const { raw, keys, store } = setup();
+    await raw.append('support-ticket-a', [pd1Event(requested('alice', 'alice@example.com'), await keys.keyFor('alice'), 'alice')], {
+      expectedRevision: 'no_stream',
+    });
+    await raw.append('support-ticket-b', [pd1Event(requested('bob', 'bob@example.com'), await keys.keyFor('bob'), 'bob')], { expectedRevision: 'no_stream' });
     raw.events[1]!.data.email = raw.events[0]!.data.email;
     await expect(store.readStream('support-ticket-b')).rejects.toThrow(PersonalDataDecryptError);
   });

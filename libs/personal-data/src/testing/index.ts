@@ -1,2 +1,3 @@
 export * from './data-key-store.contract';
 export * from './array-event-store';
+export * from './pd1-event';
