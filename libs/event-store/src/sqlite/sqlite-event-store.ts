@@ -72,6 +72,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStream;
   private readonly selectAfter;
   private readonly selectAfterWithPrefix;
+  private readonly selectHead;
 
   constructor(
     path: string,
@@ -91,6 +92,7 @@ export class SqliteEventStore implements EventStore {
     this.selectAfterWithPrefix = this.db.prepare<[number, number, string, number], EventRow>(
       'SELECT * FROM events WHERE position > ? AND substr(stream_id, 1, ?) = ? ORDER BY position LIMIT ?',
     );
+    this.selectHead = this.db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events');
     this.groupCommit = new SqliteGroupCommit(this.db, () => this.appended.emit('appended'));
   }
 
@@ -118,6 +120,11 @@ export class SqliteEventStore implements EventStore {
   readAllAfter(position: number, limit: number, streamPrefix?: string): RecordedEvent[] {
     const rows = streamPrefix ? this.selectAfterWithPrefix.all(position, streamPrefix.length, streamPrefix, limit) : this.selectAfter.all(position, limit);
     return rows.map(toRecorded);
+  }
+
+  /** The last position appended (0 when empty). Appends commit in position order: every event up to it can be read. */
+  headPosition(): number {
+    return this.selectHead.get()?.head ?? 0;
   }
 
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): EventSubscription {

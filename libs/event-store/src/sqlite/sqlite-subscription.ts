@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { RecordedEvent, SubscribeOptions } from '../event-store.port';
 import { waitBackoff } from '../retry-backoff';
 
-type Source = { readAllAfter(position: number, limit: number, streamPrefix?: string): RecordedEvent[] };
+type Source = { readAllAfter(position: number, limit: number, streamPrefix?: string): RecordedEvent[]; headPosition(): number };
 
 const BATCH = 256;
 
@@ -39,13 +39,21 @@ export class SqliteSubscription {
   private async run(): Promise<void> {
     let position = this.options.fromPosition ? Number(this.options.fromPosition) : 0;
     while (!this.stopped) {
+      // Read first: every event up to it is committed, so a short batch read after it has seen them all.
+      const head = this.source.headPosition();
       const batch = this.source.readAllAfter(position, BATCH, this.options.streamPrefix);
       for (const event of batch) {
         if (this.stopped) return;
         await this.deliver(event);
         position = Number(event.position);
       }
-      if (batch.length < BATCH) await this.idle();
+      if (batch.length < BATCH) {
+        // Past the other streams' events a prefix skipped, so the next read does not scan them again. Erasure's
+        // subscription matches almost nothing: it rescanned every event since its last match at each append and
+        // each poll (~4 % of `npm start`'s CPU profile after 7,000 creates, growing with the store).
+        position = Math.max(position, head);
+        await this.idle();
+      }
     }
   }
 
