@@ -25,7 +25,7 @@ type AppendRow = { current_revision: number; last_revision: number | null; last_
 
 // 'any' and 'stream_exists' accept any revision: a lost race only means "read again".
 const RETRIES_WITHOUT_EXPECTATION = 10;
-const HELD_BACK_POLL_MS = 25;
+const HELD_BACK_POLL_MS = 10;
 
 /**
  * Event store on PostgreSQL, shared by any number of processes and hosts. Appends

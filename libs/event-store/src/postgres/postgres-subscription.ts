@@ -74,8 +74,12 @@ export class PostgresSubscription {
         position = decodePosition(event.position);
       }
       if (batch.length === BATCH) continue;
-      // Held back: soon at first, then less often while an old transaction stays open.
-      heldBackWaits = heldBack ? heldBackWaits + 1 : 0;
+      // Held back: soon at first, then less often while an old transaction stays open,
+      // i.e. while nothing gets through. Under load some other short transaction (an
+      // append, a checkpoint, any write on the cluster) is nearly always running, so
+      // most reads see something held back; counting those as one long wait grew the
+      // delay to the full poll interval for an event whose blocker ended a ms later.
+      heldBackWaits = !heldBack ? 0 : batch.length > 0 ? 1 : heldBackWaits + 1;
       const delay = heldBack
         ? Math.min(this.timing.pollIntervalMs, this.timing.heldBackPollMs * 2 ** Math.min(heldBackWaits - 1, 10))
         : this.timing.pollIntervalMs;
