@@ -47,6 +47,12 @@ describe('ticket decider', () => {
       .then([requested]);
   });
 
+  it('keeps the request fields in their order (the stored JSON), with now as requestedAt', () => {
+    const [event] = decide({ type: 'RequestTicket', data: { ...fields, now: 100 } }, foldTicket([]));
+    expect(Object.keys(event!.data)).toEqual([...Object.keys(fields), 'requestedAt']);
+    expect(event!.data).not.toHaveProperty('now');
+  });
+
   it('refuses to request the same ticket twice', () => {
     given([requested])
       .when({ type: 'RequestTicket', data: { ...fields, now: 200 } })
