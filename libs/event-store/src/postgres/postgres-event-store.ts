@@ -117,8 +117,12 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  async hasHeldBackEvents(after: PgPosition): Promise<boolean> {
-    const rows = await this.query<{ held_back: boolean }>('reading all', this.sql.heldBack, [after.transactionId.toString(), after.globalPosition.toString()]);
+  /** With a prefix, only events of those streams count: others' held-back events are no reason to read again soon. */
+  async hasHeldBackEvents(after: PgPosition, streamPrefix?: string): Promise<boolean> {
+    const from = [after.transactionId.toString(), after.globalPosition.toString()];
+    const rows = streamPrefix
+      ? await this.query<{ held_back: boolean }>('reading all', this.sql.heldBackWithPrefix, [...from, streamPrefix])
+      : await this.query<{ held_back: boolean }>('reading all', this.sql.heldBack, from);
     return rows[0]?.held_back === true;
   }
 

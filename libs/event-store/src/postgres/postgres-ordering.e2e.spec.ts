@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithRealServer, findPostgres, runId } from '@support-desk/service-kit/testing';
 import type { EventSubscription, RecordedEvent } from '../event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
-import { comparePositions, decodePosition } from './postgres-position';
+import { START, comparePositions, decodePosition } from './postgres-position';
 import { appendValues, statements } from './postgres-statements';
 import { dropSchema, uniqueSchema } from './postgres-test-support';
 
@@ -74,6 +74,22 @@ describeWithRealServer('PostgresEventStore ordering under concurrent writers', a
       expect(seen[1]!.position).toBe(fromB.position);
     } finally {
       await sub.stop();
+    }
+  });
+
+  it('counts as held back, for a prefix, only events of streams with that prefix', async () => {
+    const other = `other${runId()}-`;
+    const a = await connection();
+    await a.query('BEGIN');
+    try {
+      await appendIn(a, `${other}a`, ['A']);
+      await writer.append(`${other}b`, [{ type: 'B', data: {} }], { expectedRevision: 'no_stream' });
+      // B waits for A's transaction: held back for every reader, but not one of `mine` (a relay of erasure events).
+      expect(await reader.hasHeldBackEvents(START)).toBe(true);
+      expect(await reader.hasHeldBackEvents(START, other)).toBe(true);
+      expect(await reader.hasHeldBackEvents(START, `mine${runId()}-`)).toBe(false);
+    } finally {
+      await a.query('ROLLBACK');
     }
   });
 

@@ -88,6 +88,15 @@ export function statements(t: TableNames) {
           WHERE transaction_id >= ${HORIZON} AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
         ) AS held_back`,
     },
+    /** As heldBack, only events whose stream starts with $3: what readAllWithPrefix would return. */
+    heldBackWithPrefix: {
+      name: name('held_back_prefix'),
+      text: `SELECT EXISTS (
+          SELECT 1 FROM ${t.events}
+          WHERE transaction_id >= ${HORIZON} AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            AND starts_with(stream_id, $3)
+        ) AS held_back`,
+    },
     /** The newest stored transaction id, and the next one this cluster will hand out. */
     transactionIds: {
       name: name('transaction_ids'),

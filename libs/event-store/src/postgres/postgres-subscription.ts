@@ -7,8 +7,8 @@ import type { Wakeup } from './wakeup';
 export type EventSource = {
   /** Committed events after `after`, in order, only from transactions older than every running one. */
   readAllAfter(after: PgPosition, limit: number, streamPrefix?: string): Promise<RecordedEvent[]>;
-  /** True when committed events after `after` wait for an older transaction to end. */
-  hasHeldBackEvents(after: PgPosition): Promise<boolean>;
+  /** True when committed events after `after` (of streams starting with `streamPrefix`) wait for an older transaction to end. */
+  hasHeldBackEvents(after: PgPosition, streamPrefix?: string): Promise<boolean>;
 };
 
 export type SubscriptionTiming = { pollIntervalMs: number; heldBackPollMs: number };
@@ -60,7 +60,7 @@ export class PostgresSubscription {
       let heldBack = false;
       try {
         batch = await this.source.readAllAfter(position, BATCH, this.options.streamPrefix);
-        if (batch.length < BATCH) heldBack = await this.source.hasHeldBackEvents(position);
+        if (batch.length < BATCH) heldBack = await this.source.hasHeldBackEvents(position, this.options.streamPrefix);
         failures = 0;
       } catch (error) {
         if (this.stopped) return;
