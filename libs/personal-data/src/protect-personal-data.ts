@@ -122,8 +122,9 @@ class ProtectedEventStore implements EventStore {
       return event;
     }
     const key = await this.keys.get(keyId);
-    const { [SEALED]: envelope, ...metadata } = event.metadata;
-    return { ...event, data: openFields(event, rule, key, envelope), metadata: envelope === undefined ? event.metadata : metadata };
+    const envelope = event.metadata[SEALED];
+    const data = openFields(event, rule, key, envelope);
+    return { ...event, data, metadata: envelope === undefined ? event.metadata : withoutEnvelope(event.metadata) };
   }
 
   private async subjectOfStream(streamId: string): Promise<string | undefined> {
@@ -186,6 +187,13 @@ function openFields(event: RecordedEvent, rule: PersonalEventPolicy, key: DataKe
 function sealedValue(opened: JsonObject | undefined, type: string, field: string): unknown {
   if (opened && Object.hasOwn(opened, field)) return opened[field];
   throw new PersonalDataDecryptError(`${type}.${field}: marked ${SEALED_FIELD}, but ${opened ? 'not in the' : 'no'} metadata.${SEALED} envelope`);
+}
+
+/** The metadata readers get: the stored one less the envelope. */
+function withoutEnvelope(metadata: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const name in metadata) if (name !== SEALED) out[name] = metadata[name];
+  return out;
 }
 
 /** The cause, named after the event it was found in. */
