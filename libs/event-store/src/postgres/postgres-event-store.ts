@@ -15,7 +15,7 @@ import { toStoreError, uniqueViolation } from './postgres-errors';
 import { migrate } from './postgres-migrations';
 import { AppendNotifications } from './postgres-notifications';
 import { clientConfig, resolveOptions, type PostgresEventStoreOptions, type ResolvedOptions } from './postgres-options';
-import { encodePosition, type PgPosition } from './postgres-position';
+import { comparePositions, decodePosition, encodePosition, type PgPosition } from './postgres-position';
 import { appendValues, statements, type EventRow, type Statements } from './postgres-statements';
 import { PostgresSubscription } from './postgres-subscription';
 import { tableNames, type TableNames } from './postgres-tables';
@@ -115,6 +115,21 @@ export class PostgresEventStore implements EventStore {
       ? await this.query<EventRow>('reading all', this.sql.readAllWithPrefix, [...from, streamPrefix])
       : await this.query<EventRow>('reading all', this.sql.readAll, from);
     return rows.map(toRecorded);
+  }
+
+  /**
+   * Up to `limit` committed events of streams starting with `streamPrefix` after a
+   * position, and how far the read looked: when fewer than `limit` came back, no
+   * event of the prefix will ever appear between `after` and `scannedTo`.
+   */
+  async readPrefixAfter(after: PgPosition, limit: number, streamPrefix: string): Promise<{ events: RecordedEvent[]; scannedTo?: PgPosition }> {
+    const values = [after.transactionId.toString(), after.globalPosition.toString(), limit, streamPrefix];
+    const rows = await this.query<EventRow & { scanned_to: string | null }>('reading all', this.sql.readPrefixScanned, values);
+    const marker = rows.find((row) => row.scanned_to !== null);
+    const events = rows.filter((row) => row.scanned_to === null).map(toRecorded);
+    // Rows of one UNION ALL branch keep that branch's order in practice; sorted all the same (a small batch).
+    events.sort((a, b) => comparePositions(decodePosition(a.position), decodePosition(b.position)));
+    return { events, scannedTo: marker?.scanned_to ? decodePosition(marker.scanned_to) : undefined };
   }
 
   /** With a prefix, only events of those streams count: others' held-back events are no reason to read again soon. */

@@ -93,6 +93,32 @@ describeWithRealServer('PostgresEventStore ordering under concurrent writers', a
     }
   });
 
+  it('tells a prefix read how far it looked: to the newest readable event of any stream, never past a held-back one', async () => {
+    const mine = `mine${runId()}-`;
+    const other = `busy${runId()}-`;
+    const start = await writer.append(`${other}0`, [{ type: 'O', data: {} }], { expectedRevision: 'no_stream' });
+    const own = await writer.append(`${mine}a`, [{ type: 'M', data: {} }], { expectedRevision: 'no_stream' });
+    const last = await writer.append(`${other}1`, [{ type: 'O', data: {} }], { expectedRevision: 'no_stream' });
+    const read = await reader.readPrefixAfter(decodePosition(start.position), 10, mine);
+    expect(read.events.map((e) => e.position)).toEqual([own.position]);
+    expect(read.scannedTo).toEqual(decodePosition(last.position));
+    // Nothing readable after it: no marker, the reader stays where it is.
+    expect((await reader.readPrefixAfter(decodePosition(last.position), 10, mine)).scannedTo).toBeUndefined();
+
+    const a = await connection();
+    await a.query('BEGIN');
+    try {
+      await appendIn(a, `${other}held`, ['H']);
+      const later = await writer.append(`${mine}b`, [{ type: 'M', data: {} }], { expectedRevision: 'no_stream' });
+      const held = await reader.readPrefixAfter(decodePosition(last.position), 10, mine);
+      expect(held.events).toEqual([]);
+      // `later` committed but waits behind the open transaction: the read must not move past it.
+      expect(held.scannedTo === undefined || comparePositions(held.scannedTo, decodePosition(later.position)) < 0).toBe(true);
+    } finally {
+      await a.query('ROLLBACK');
+    }
+  });
+
   it('delivers every committed event exactly once, in position order, to a live and to a restarting subscriber', async () => {
     const prefix = `many${runId()}-`;
     const WRITERS = 6;

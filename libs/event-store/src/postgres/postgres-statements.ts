@@ -80,6 +80,25 @@ export function statements(t: TableNames) {
           AND starts_with(stream_id, $4)
         ORDER BY events.transaction_id, events.global_position LIMIT $3`,
     },
+    /**
+     * As readAllWithPrefix, plus one last row with only `scanned_to` set: the
+     * position of the newest readable event of any stream after $1/$2. Same
+     * statement, same snapshot, so same horizon: no event of the prefix can ever
+     * appear at or below it, and a subscriber whose streams are rare (erasures)
+     * moves on to it instead of reading every other stream's events again.
+     */
+    readPrefixScanned: {
+      name: name('read_prefix_scanned'),
+      text: `(SELECT ${COLUMNS}, NULL::text AS scanned_to FROM ${t.events}
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}
+            AND starts_with(stream_id, $4)
+          ORDER BY events.transaction_id, events.global_position LIMIT $3)
+        UNION ALL
+        (SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            transaction_id::text || '/' || global_position::text FROM ${t.events}
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}
+          ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1)`,
+    },
     /** Committed events after $1/$2 that readAll may not return yet: an older transaction still runs. */
     heldBack: {
       name: name('held_back'),

@@ -1,12 +1,17 @@
 import type { RecordedEvent, SubscribeOptions } from '../event-store.port';
 import { backoffMs } from '@support-desk/service-kit/backoff';
 import { waitBackoff } from '../retry-backoff';
-import { decodePosition, START, type PgPosition } from './postgres-position';
+import { comparePositions, decodePosition, START, type PgPosition } from './postgres-position';
 import type { Wakeup } from './wakeup';
 
 export type EventSource = {
   /** Committed events after `after`, in order, only from transactions older than every running one. */
   readAllAfter(after: PgPosition, limit: number, streamPrefix?: string): Promise<RecordedEvent[]>;
+  /**
+   * A prefix's events, and how far the read looked (see PostgresEventStore.readPrefixAfter).
+   * Optional: without it a prefix subscription reads with readAllAfter.
+   */
+  readPrefixAfter?(after: PgPosition, limit: number, streamPrefix: string): Promise<{ events: RecordedEvent[]; scannedTo?: PgPosition }>;
   /** True when committed events after `after` (of streams starting with `streamPrefix`) wait for an older transaction to end. */
   hasHeldBackEvents(after: PgPosition, streamPrefix?: string): Promise<boolean>;
 };
@@ -57,9 +62,10 @@ export class PostgresSubscription {
     for (let failures = 0; !this.stopped; ) {
       const seen = this.wakeup.current;
       let batch: RecordedEvent[];
+      let scannedTo: PgPosition | undefined;
       let heldBack = false;
       try {
-        batch = await this.source.readAllAfter(position, BATCH, this.options.streamPrefix);
+        ({ events: batch, scannedTo } = await this.read(position));
         if (batch.length < BATCH) heldBack = await this.source.hasHeldBackEvents(position, this.options.streamPrefix);
         failures = 0;
       } catch (error) {
@@ -74,6 +80,8 @@ export class PostgresSubscription {
         position = decodePosition(event.position);
       }
       if (batch.length === BATCH) continue;
+      // Nothing of the prefix up to there, ever: the next read starts after it, not after the prefix's last event.
+      if (scannedTo && comparePositions(scannedTo, position) > 0) position = scannedTo;
       // Held back: soon at first, then less often while an old transaction stays open,
       // i.e. while nothing gets through. Under load some other short transaction (an
       // append, a checkpoint, any write on the cluster) is nearly always running, so
@@ -85,6 +93,12 @@ export class PostgresSubscription {
         : this.timing.pollIntervalMs;
       await this.wakeup.wait(seen, delay, this.abort.signal);
     }
+  }
+
+  private async read(position: PgPosition): Promise<{ events: RecordedEvent[]; scannedTo?: PgPosition }> {
+    const prefix = this.options.streamPrefix;
+    if (prefix && this.source.readPrefixAfter) return this.source.readPrefixAfter(position, BATCH, prefix);
+    return { events: await this.source.readAllAfter(position, BATCH, prefix) };
   }
 
   /** True once handled; false when stopped before the handler succeeded. */
