@@ -75,6 +75,45 @@ describe('SqliteEventStore group commit', () => {
     ]);
   });
 
+  it("refuses 'no_stream' on a stream committed earlier (also by another connection) without touching it, and keeps its batch", async () => {
+    await store.append('old', [event(1), event(2), event(3)], { expectedRevision: 'no_stream' });
+    const other = new SqliteEventStore(path);
+    try {
+      await other.append('theirs', [event(9)], { expectedRevision: 'no_stream' });
+    } finally {
+      await other.close();
+    }
+    const before = store.commitStats.commits;
+    const [single, several, theirs, bystander] = await Promise.allSettled([
+      store.append('old', [event(4)], { expectedRevision: 'no_stream' }),
+      store.append('old', [event(5), event(6)], { expectedRevision: 'no_stream' }),
+      store.append('theirs', [event(7)], { expectedRevision: 'no_stream' }),
+      store.append('new', [event(8)], { expectedRevision: 'no_stream' }),
+    ]);
+    expect(store.commitStats.commits - before).toBe(1);
+    for (const [refused, actual] of [
+      [single, 2],
+      [several, 2],
+      [theirs, 0],
+    ] as const) {
+      expect(refused.status).toBe('rejected');
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((refused as PromiseRejectedResult).reason).toMatchObject({ expected: 'no_stream', actual });
+    }
+    expect(bystander).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
+    expect((await store.readStream('old')).map((e) => e.data.n)).toEqual([1, 2, 3]);
+    expect((await store.readStream('theirs')).map((e) => e.data.n)).toEqual([9]);
+    expect((await store.readStream('new')).map((e) => e.data.n)).toEqual([8]);
+  });
+
+  it("gives a taken event id on a new stream its own error, not a revision conflict", async () => {
+    await store.append('first', [event(1, 'same-id')], { expectedRevision: 'no_stream' });
+    const append = store.append('second', [event(2, 'same-id')], { expectedRevision: 'no_stream' });
+    await expect(append).rejects.toThrow(/UNIQUE constraint failed: events.event_id/);
+    await expect(append).rejects.not.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await store.readStream('second')).toEqual([]);
+  });
+
   it('leaves no partial events when an append fails halfway, and keeps its batch', async () => {
     await store.append('taken', [event(0, 'dup-id')], { expectedRevision: 'no_stream' });
     const [half, bystander] = await Promise.allSettled([
