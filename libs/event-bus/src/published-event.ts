@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@support-desk/event-store';
-import { isCiphertext, PERSONAL_DATA_METADATA } from '@support-desk/personal-data';
+import { isCiphertext, PERSONAL_DATA_METADATA, SEALED_FIELD, wasOpened } from '@support-desk/personal-data';
 
 /**
  * What leaves the store for the bus (README "Personal data", Kafka). The relay
@@ -14,18 +14,19 @@ import { isCiphertext, PERSONAL_DATA_METADATA } from '@support-desk/personal-dat
  * data subject (the user's uuid) stays in the metadata: it is how a consumer
  * ties a comment or an upload to the user a UserErased names.
  *
- * Refused (a relay wired to the raw store would publish what nobody can read):
- * a pd2 envelope (metadata.sealedFields; the decorator removes it once opened,
- * and every pd2 event carries it, markers included) and pd1 values. The pd2
- * marker alone is not refused: once opened, a user's own text may be exactly
- * "pd2", and refusing it would stop the relay for good.
+ * Refused (a relay wired to the raw store would publish what nobody can read),
+ * unless protectPersonalData returned this very event opened (wasOpened: its
+ * values are the user's, even a text that starts with "pd1." or is "pd2"): a
+ * pd2 envelope (metadata.sealedFields), pd1 values and pd2 markers.
  */
 export function publishedEvent(event: RecordedEvent): RecordedEvent {
   const { [PERSONAL_DATA_METADATA.keyId]: keyId, [PERSONAL_DATA_METADATA.sealed]: envelope, ...metadata } = event.metadata;
-  if (envelope !== undefined) throw stillEncrypted(event, `metadata.${PERSONAL_DATA_METADATA.sealed}`);
-  if (keyId === undefined) return event;
-  const sealed = Object.entries(event.data).find(([, value]) => isCiphertext(value));
-  if (sealed) throw stillEncrypted(event, `field ${sealed[0]}`);
+  if (keyId === undefined && envelope === undefined) return event;
+  if (!wasOpened(event)) {
+    if (envelope !== undefined) throw stillEncrypted(event, `metadata.${PERSONAL_DATA_METADATA.sealed}`);
+    const sealed = Object.entries(event.data).find(([, value]) => isCiphertext(value) || value === SEALED_FIELD);
+    if (sealed) throw stillEncrypted(event, `field ${sealed[0]}`);
+  }
   return { ...event, metadata };
 }
 

@@ -63,12 +63,20 @@ describe('publishedEvent (what the relay hands the bus)', () => {
     expect(() => publishedEvent(raw.events[0]!)).toThrow(/field \w+ is still encrypted; the relay must read the store through protectPersonalData/);
   });
 
-  it("publishes a user's text that happens to be the pd2 marker (opened, it is just text)", async () => {
+  it('refuses pd2 markers without their envelope', async () => {
+    const { raw } = await setup();
+    const { sealedFields: _, ...metadata } = raw.events[0]!.metadata;
+    expect(() => publishedEvent({ ...raw.events[0]!, metadata })).toThrow(/field udid is still encrypted/);
+  });
+
+  it('publishes a user\'s text that looks sealed ("pd2", "pd1.…") once the store opened it; a copy of the event is judged by its looks', async () => {
     const raw = new ArrayEventStore();
     const store = protectPersonalData(raw, new MemoryDataKeyStore());
-    await store.append('support-ticket-r', [{ ...requested, data: { ...requested.data, subject: 'pd2' } }], { expectedRevision: 'no_stream' });
+    const data = { ...requested.data, subject: 'pd2', message: 'pd1.what is this?' };
+    await store.append('support-ticket-r', [{ ...requested, data }], { expectedRevision: 'no_stream' });
     const [event] = await store.readStream('support-ticket-r');
-    expect(publishedEvent(event!).data.subject).toBe('pd2');
+    expect(publishedEvent(event!)).toMatchObject({ data, metadata: { dataSubject: 'alice' } });
+    expect(() => publishedEvent({ ...event! })).toThrow(/field (subject|message) is still encrypted/);
   });
 
   it('passes events of before crypto-shredding as they are', () => {

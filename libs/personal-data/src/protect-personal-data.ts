@@ -31,6 +31,17 @@ export class MissingDataSubjectError extends Error {
   }
 }
 
+/** Events this process's decorators returned opened (held weakly: they go when their readers drop them). */
+const openedEvents = new WeakSet<RecordedEvent>();
+
+/**
+ * True for an event object protectPersonalData returned with its personal
+ * fields opened (clear, or placeholders once erased): its values are the
+ * user's, whatever they look like (a message may start with "pd1." or be
+ * "pd2"). False for anything else, a copy of such an event included.
+ */
+export const wasOpened = (event: RecordedEvent): boolean => openedEvents.has(event);
+
 /** The store under a protected one, for tools that read the adapter's own tables (counts, copies). */
 export function unprotected(store: EventStore): EventStore {
   return (store as Partial<ProtectedEventStore>).inner ?? store;
@@ -124,7 +135,9 @@ class ProtectedEventStore implements EventStore {
     const key = await this.keys.get(keyId);
     const envelope = event.metadata[SEALED];
     const data = openFields(event, rule, key, envelope);
-    return { ...event, data, metadata: envelope === undefined ? event.metadata : withoutEnvelope(event.metadata) };
+    const opened = { ...event, data, metadata: envelope === undefined ? event.metadata : withoutEnvelope(event.metadata) };
+    openedEvents.add(opened);
+    return opened;
   }
 
   private async subjectOfStream(streamId: string): Promise<string | undefined> {
