@@ -17,7 +17,7 @@ import { AppendNotifications } from './postgres-notifications';
 import { clientConfig, resolveOptions, type PostgresEventStoreOptions, type ResolvedOptions } from './postgres-options';
 import { comparePositions, decodePosition, encodePosition, type PgPosition } from './postgres-position';
 import { appendValues, statements, type EventRow, type Statements } from './postgres-statements';
-import { PostgresSubscription } from './postgres-subscription';
+import { PostgresSubscription, type PrefixRead } from './postgres-subscription';
 import { tableNames, type TableNames } from './postgres-tables';
 import { Wakeup } from './wakeup';
 
@@ -119,17 +119,18 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Up to `limit` committed events of streams starting with `streamPrefix` after a
-   * position, and how far the read looked: when fewer than `limit` came back, no
-   * event of the prefix will ever appear between `after` and `scannedTo`.
+   * position, in one round trip with how far the read looked (when fewer than
+   * `limit` came back, no event of the prefix will ever appear between `after` and
+   * `scannedTo`) and whether events of the prefix are held back (hasHeldBackEvents).
    */
-  async readPrefixAfter(after: PgPosition, limit: number, streamPrefix: string): Promise<{ events: RecordedEvent[]; scannedTo?: PgPosition }> {
+  async readPrefixAfter(after: PgPosition, limit: number, streamPrefix: string): Promise<PrefixRead> {
     const values = [after.transactionId.toString(), after.globalPosition.toString(), limit, streamPrefix];
-    const rows = await this.query<EventRow & { scanned_to: string | null }>('reading all', this.sql.readPrefixScanned, values);
-    const marker = rows.find((row) => row.scanned_to !== null);
-    const events = rows.filter((row) => row.scanned_to === null).map(toRecorded);
+    const rows = await this.query<EventRow & { scanned_to: string | null; held_back: boolean | null }>('reading all', this.sql.readPrefixScanned, values);
+    const marker = rows.find((row) => row.held_back !== null);
+    const events = rows.filter((row) => row.held_back === null).map(toRecorded);
     // Rows of one UNION ALL branch keep that branch's order in practice; sorted all the same (a small batch).
     events.sort((a, b) => comparePositions(decodePosition(a.position), decodePosition(b.position)));
-    return { events, scannedTo: marker?.scanned_to ? decodePosition(marker.scanned_to) : undefined };
+    return { events, scannedTo: marker?.scanned_to ? decodePosition(marker.scanned_to) : undefined, heldBack: marker?.held_back === true };
   }
 
   /** With a prefix, only events of those streams count: others' held-back events are no reason to read again soon. */

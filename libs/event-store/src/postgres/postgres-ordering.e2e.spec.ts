@@ -93,7 +93,7 @@ describeWithRealServer('PostgresEventStore ordering under concurrent writers', a
     }
   });
 
-  it('tells a prefix read how far it looked: to the newest readable event of any stream, never past a held-back one', async () => {
+  it('tells a prefix read how far it looked (the newest readable event of any stream, never past a held-back one) and whether some are held back', async () => {
     const mine = `mine${runId()}-`;
     const other = `busy${runId()}-`;
     const start = await writer.append(`${other}0`, [{ type: 'O', data: {} }], { expectedRevision: 'no_stream' });
@@ -102,6 +102,7 @@ describeWithRealServer('PostgresEventStore ordering under concurrent writers', a
     const read = await reader.readPrefixAfter(decodePosition(start.position), 10, mine);
     expect(read.events.map((e) => e.position)).toEqual([own.position]);
     expect(read.scannedTo).toEqual(decodePosition(last.position));
+    expect(read.heldBack).toBe(false);
     // Nothing readable after it: no marker, the reader stays where it is.
     expect((await reader.readPrefixAfter(decodePosition(last.position), 10, mine)).scannedTo).toBeUndefined();
 
@@ -112,6 +113,7 @@ describeWithRealServer('PostgresEventStore ordering under concurrent writers', a
       const later = await writer.append(`${mine}b`, [{ type: 'M', data: {} }], { expectedRevision: 'no_stream' });
       const held = await reader.readPrefixAfter(decodePosition(last.position), 10, mine);
       expect(held.events).toEqual([]);
+      expect(held.heldBack).toBe(true); // asked in the same round trip: the subscription polls again soon
       // `later` committed but waits behind the open transaction: the read must not move past it.
       expect(held.scannedTo === undefined || comparePositions(held.scannedTo, decodePosition(later.position)) < 0).toBe(true);
     } finally {

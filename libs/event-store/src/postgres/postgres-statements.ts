@@ -81,23 +81,28 @@ export function statements(t: TableNames) {
         ORDER BY events.transaction_id, events.global_position LIMIT $3`,
     },
     /**
-     * As readAllWithPrefix, plus one last row with only `scanned_to` set: the
-     * position of the newest readable event of any stream after $1/$2. Same
-     * statement, same snapshot, so same horizon: no event of the prefix can ever
-     * appear at or below it, and a subscriber whose streams are rare (erasures)
-     * moves on to it instead of reading every other stream's events again.
+     * As readAllWithPrefix, and as heldBackWithPrefix, in one round trip: the
+     * events, then one row with only `scanned_to` and `held_back` set. `scanned_to`
+     * is the position of the newest readable event of any stream after $1/$2 (null
+     * if none). Same statement, same snapshot, so the same horizon everywhere: no
+     * event of the prefix can ever appear at or below `scanned_to`, and a
+     * subscriber whose streams are rare (erasures) moves on to it instead of
+     * reading every other stream's events again at the next append.
      */
     readPrefixScanned: {
       name: name('read_prefix_scanned'),
-      text: `(SELECT ${COLUMNS}, NULL::text AS scanned_to FROM ${t.events}
+      text: `(SELECT ${COLUMNS}, NULL::text AS scanned_to, NULL::boolean AS held_back FROM ${t.events}
           WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}
             AND starts_with(stream_id, $4)
           ORDER BY events.transaction_id, events.global_position LIMIT $3)
         UNION ALL
-        (SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-            transaction_id::text || '/' || global_position::text FROM ${t.events}
-          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}
-          ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1)`,
+        SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+          (SELECT transaction_id::text || '/' || global_position::text FROM ${t.events}
+            WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}
+            ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1),
+          EXISTS (SELECT 1 FROM ${t.events}
+            WHERE transaction_id >= ${HORIZON} AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
+              AND starts_with(stream_id, $4))`,
     },
     /** Committed events after $1/$2 that readAll may not return yet: an older transaction still runs. */
     heldBack: {

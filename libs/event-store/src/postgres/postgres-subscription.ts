@@ -8,13 +8,16 @@ export type EventSource = {
   /** Committed events after `after`, in order, only from transactions older than every running one. */
   readAllAfter(after: PgPosition, limit: number, streamPrefix?: string): Promise<RecordedEvent[]>;
   /**
-   * A prefix's events, and how far the read looked (see PostgresEventStore.readPrefixAfter).
-   * Optional: without it a prefix subscription reads with readAllAfter.
+   * A prefix's events, how far the read looked and whether some are held back, in
+   * one round trip (see PostgresEventStore.readPrefixAfter). Optional: without it
+   * a prefix subscription reads with readAllAfter and hasHeldBackEvents.
    */
-  readPrefixAfter?(after: PgPosition, limit: number, streamPrefix: string): Promise<{ events: RecordedEvent[]; scannedTo?: PgPosition }>;
+  readPrefixAfter?(after: PgPosition, limit: number, streamPrefix: string): Promise<PrefixRead>;
   /** True when committed events after `after` (of streams starting with `streamPrefix`) wait for an older transaction to end. */
   hasHeldBackEvents(after: PgPosition, streamPrefix?: string): Promise<boolean>;
 };
+
+export type PrefixRead = { events: RecordedEvent[]; scannedTo?: PgPosition; heldBack: boolean };
 
 export type SubscriptionTiming = { pollIntervalMs: number; heldBackPollMs: number };
 
@@ -65,8 +68,9 @@ export class PostgresSubscription {
       let scannedTo: PgPosition | undefined;
       let heldBack = false;
       try {
-        ({ events: batch, scannedTo } = await this.read(position));
-        if (batch.length < BATCH) heldBack = await this.source.hasHeldBackEvents(position, this.options.streamPrefix);
+        const read = await this.read(position);
+        ({ events: batch, scannedTo } = read);
+        if (batch.length < BATCH) heldBack = read.heldBack ?? (await this.source.hasHeldBackEvents(position, this.options.streamPrefix));
         failures = 0;
       } catch (error) {
         if (this.stopped) return;
@@ -95,7 +99,8 @@ export class PostgresSubscription {
     }
   }
 
-  private async read(position: PgPosition): Promise<{ events: RecordedEvent[]; scannedTo?: PgPosition }> {
+  /** `heldBack` undefined: not asked yet. */
+  private async read(position: PgPosition): Promise<{ events: RecordedEvent[]; scannedTo?: PgPosition; heldBack?: boolean }> {
     const prefix = this.options.streamPrefix;
     if (prefix && this.source.readPrefixAfter) return this.source.readPrefixAfter(position, BATCH, prefix);
     return { events: await this.source.readAllAfter(position, BATCH, prefix) };

@@ -79,3 +79,45 @@ describe('PostgresSubscription, events held back under steady load', () => {
     }
   });
 });
+
+describe('PostgresSubscription with a stream prefix', () => {
+  it('reads on after how far the last read looked, in one round trip per read', async () => {
+    const scanned = { transactionId: 900n, globalPosition: 4_000n };
+    const afters: PgPosition[] = [];
+    let heldBackAsked = 0;
+    const source: EventSource = {
+      readAllAfter: async () => {
+        throw new Error('a prefix read goes through readPrefixAfter');
+      },
+      hasHeldBackEvents: async () => {
+        heldBackAsked++;
+        return false;
+      },
+      readPrefixAfter: async (after) => {
+        afters.push(after);
+        // Nothing of the prefix yet, other streams' events up to `scanned`.
+        return { events: [], scannedTo: afters.length === 1 ? scanned : undefined, heldBack: false };
+      },
+    };
+    const wakeup = new Wakeup();
+    const subscription = new PostgresSubscription(
+      source,
+      wakeup,
+      { streamPrefix: 'erasure-' },
+      async () => undefined,
+      { pollIntervalMs: 60_000, heldBackPollMs: 10 },
+      () => undefined,
+    );
+    subscription.start();
+    try {
+      await expect.poll(() => afters.length).toBe(1);
+      wakeup.signal(); // an append elsewhere
+      await expect.poll(() => afters.length).toBe(2);
+      expect(afters[0]).toEqual({ transactionId: 0n, globalPosition: 0n });
+      expect(afters[1]).toEqual(scanned);
+      expect(heldBackAsked).toBe(0);
+    } finally {
+      await subscription.stop();
+    }
+  });
+});
