@@ -105,7 +105,10 @@ export class Stack {
     // keep `npm run stack:up` waiting for as long as the services run.
     const log = openSync(this.logFile(service), 'a');
     // The bundle production runs (rebuilt first if its sources changed), not the TypeScript sources.
-    const node = [process.execPath, ...(NODE_FLAGS[service] ?? []), '--enable-source-maps', builtApp(service)];
+    // STACK_NODE_FLAGS: extra flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+    // (not allowed in NODE_OPTIONS), to see where a stack run's CPU goes.
+    const extra = process.env.STACK_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+    const node = [process.execPath, ...(NODE_FLAGS[service] ?? []), ...extra, '--enable-source-maps', builtApp(service)];
     // taskset execs node: the pid stays the service's.
     const [command, ...args] = this.options.cpus ? ['taskset', '-c', this.options.cpus, ...node] : node;
     const child = spawn(command!, args, {
