@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceApp, type ServiceApp } from '../create-service-app';
 import { startTracing, type Tracing } from './tracing';
@@ -27,7 +28,7 @@ describe('HTTP tracing hooks: the request logger of a sampled request', () => {
     tracing = await startTracing('http-tracing-spec', `http://127.0.0.1:${port}`, { ratio: 0 });
     app = await createServiceApp({ name: 'http-tracing-spec', logLevel: 'silent' });
     // What every log line of this request is written with.
-    app.get('/api/bindings', { schema: { hide: true } }, async (request) => request.log.bindings());
+    app.get('/api/bindings', { schema: { hide: true } }, async (request) => (request.log as unknown as Logger).bindings());
     await app.ready();
   });
   afterAll(async () => {

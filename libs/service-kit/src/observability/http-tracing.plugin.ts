@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Context, type Span } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { asyncContextEnabled, forgetRequestContext, rememberRequestContext, requestMayStartTrace, traceIds, tracer } from './tracing';
 
 const UNTRACED = new Set(['/metrics', '/health/live', '/health/ready', '/api/health']);
@@ -33,9 +34,11 @@ export function httpTracingHooks(app: FastifyInstance): void {
     spans.set(request, { span, ctx });
     rememberRequestContext(request.id, ctx);
     if (!asyncContextEnabled()) {
-      // No context manager to feed the logger's mixin: the request's logger carries the ids (set on the
-      // request's own child logger: a further child per sampled request costs a redaction setup each).
-      request.log.setBindings(traceIds(ctx));
+      // No context manager to feed the logger's mixin: the request's logger carries the ids, set on the
+      // request's own (pino) child logger; a further child per sampled request costs a redaction setup each.
+      const log = request.log as FastifyBaseLogger & Partial<Pick<Logger, 'setBindings'>>;
+      if (log.setBindings) log.setBindings(traceIds(ctx));
+      else request.log = request.log.child(traceIds(ctx));
       return done();
     }
     context.with(ctx, done);
