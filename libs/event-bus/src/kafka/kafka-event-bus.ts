@@ -159,13 +159,34 @@ export class KafkaEventBus implements EventBus {
           waitForLeaders: true,
           topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
         })
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
           // Another process may have created it between listTopics and createTopics.
-          if (!isTopicAlreadyExists(error)) throw error;
+          if (isTopicAlreadyExists(error)) return;
+          // Created, but the broker's metadata does not show it yet (KRaft propagation, slow
+          // under load): kafkajs gives up on that at once. Wait for it instead of failing the start.
+          if ((error as { type?: string } | null)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+          await waitForTopics(admin, missing, TOPIC_METADATA_WAIT_MS);
         });
     } finally {
       await admin.disconnect();
     }
+  }
+}
+
+const TOPIC_METADATA_WAIT_MS = 30_000;
+
+/** Polls the topics' metadata until every partition has a leader, or fails with the last error after `timeoutMs`. */
+async function waitForTopics(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    if (Date.now() >= deadline) throw new Error(`Kafka topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
