@@ -108,6 +108,29 @@ describeWithRealServer('PostgresEventStore specifics', await findPostgres(), (en
     }
   });
 
+  it("does not wake a prefix subscription for another prefix's appends (the NOTIFY names the stream)", async () => {
+    const prefix = `quiet${runId()}-`;
+    const follower = await open({ pollIntervalMs: 600_000 });
+    const otherProcess = await open();
+    const reads = vi.spyOn(follower, 'readPrefixAfter');
+    const seen: RecordedEvent[] = [];
+    const sub = follower.subscribeToAll({ streamPrefix: prefix }, async (e) => void seen.push(e));
+    try {
+      await sleep(300); // caught up and asleep
+      const before = reads.mock.calls.length;
+      for (let i = 0; i < 5; i++) await otherProcess.append(`busy${runId()}-${i}`, [{ type: 'B', data: {} }], { expectedRevision: 'no_stream' });
+      await follower.append(`busy${runId()}-local`, [{ type: 'B', data: {} }], { expectedRevision: 'no_stream' });
+      await sleep(300);
+      expect(reads.mock.calls.length).toBe(before);
+      // Its own streams still wake it at once.
+      await otherProcess.append(`${prefix}s`, [{ type: 'A', data: {} }], { expectedRevision: 'no_stream' });
+      await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 3_000 });
+    } finally {
+      await sub.stop();
+      reads.mockRestore();
+    }
+  });
+
   it('still finds, by its slow poll, an event written without a NOTIFY', async () => {
     const prefix = `poll${runId()}-`;
     const follower = await open({ pollIntervalMs: 300 });

@@ -95,7 +95,7 @@ export class PostgresEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId, expectedRevision, row.current_revision < 0 ? 'no_stream' : row.current_revision);
       }
       // Subscriptions of this process wake at once; others through NOTIFY.
-      this.wakeup.signal();
+      this.wakeup.signal(streamId);
       return {
         nextExpectedRevision: row.last_revision,
         position: encodePosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.last_position) }),

@@ -62,7 +62,8 @@ export class AppendNotifications {
     let heartbeat: NodeJS.Timeout | undefined;
     try {
       await client.connect();
-      client.on('notification', () => this.wakeup.signal());
+      // The payload is the stream appended to ('' from writers that predate it: wakes everyone).
+      client.on('notification', (message) => this.wakeup.signal(message.payload));
       await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
       onListening();
       // Events appended while we were not listening are read now.

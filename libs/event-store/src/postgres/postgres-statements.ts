@@ -21,7 +21,8 @@ export function statements(t: TableNames) {
   return {
     /**
      * One statement, so one implicit transaction and one round trip: check the
-     * expected revision, insert the events in order, NOTIFY (sent at commit). Two
+     * expected revision, insert the events in order, NOTIFY with the stream id as
+     * payload (sent at commit; a prefix subscription wakes only for its streams). Two
      * writers that read the same revision collide on UNIQUE (stream_id, revision);
      * the loser fails with 23505 and writes nothing.
      * $1 stream, $2 expectation ('any' | 'no_stream' | 'stream_exists' | 'revision'), $3 revision,
@@ -49,7 +50,7 @@ export function statements(t: TableNames) {
           ORDER BY e.n
           RETURNING revision, global_position
         ), notified AS (
-          SELECT pg_notify($9, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row
+          SELECT pg_notify($9, $1) FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row
         )
         SELECT (SELECT revision FROM current_revision) AS current_revision,
                (SELECT max(revision) FROM inserted) AS last_revision,

@@ -63,7 +63,7 @@ export class PostgresSubscription {
     let position = this.from;
     let heldBackWaits = 0;
     for (let failures = 0; !this.stopped; ) {
-      const seen = this.wakeup.current;
+      const seen = this.wakeup.current(this.options.streamPrefix);
       let batch: RecordedEvent[];
       let scannedTo: PgPosition | undefined;
       let heldBack = false;
@@ -76,7 +76,7 @@ export class PostgresSubscription {
         if (this.stopped) return;
         this.onConnectionError(error);
         // Back off, but retry at once when the LISTEN connection is back (it signals).
-        await this.wakeup.wait(this.wakeup.current, backoffMs(++failures, 100, 5_000), this.abort.signal);
+        await this.wakeup.wait(this.wakeup.current(), backoffMs(++failures, 100, 5_000), this.abort.signal);
         continue;
       }
       for (const event of batch) {
@@ -95,7 +95,7 @@ export class PostgresSubscription {
       const delay = heldBack
         ? Math.min(this.timing.pollIntervalMs, this.timing.heldBackPollMs * 2 ** Math.min(heldBackWaits - 1, 10))
         : this.timing.pollIntervalMs;
-      await this.wakeup.wait(seen, delay, this.abort.signal);
+      await this.wakeup.wait(seen, delay, this.abort.signal, this.options.streamPrefix);
     }
   }
 
