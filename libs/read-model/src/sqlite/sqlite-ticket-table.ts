@@ -30,6 +30,7 @@ export class SqliteTicketTable {
   private readonly insertWords;
   private readonly updateRow;
   private readonly upsertTx;
+  private readonly upsertManyTx;
   private readonly markerExists;
   private readonly deleteWords;
   private readonly rowsOfUuid;
@@ -55,6 +56,7 @@ export class SqliteTicketTable {
        WHERE record_id = ? AND revision < ?`,
     );
     this.upsertTx = db.transaction((stored: StoredTicketView) => this.upsertNow(stored));
+    this.upsertManyTx = db.transaction((batch: readonly StoredTicketView[]) => this.upsertAll(batch));
     this.markerExists = db.prepare<[string], { x: number }>(`SELECT 1 AS x FROM ${ERASED_SUBJECTS} WHERE marker = ?`);
     // Contentless FTS5: a row's words are deleted by naming them, exactly as they were indexed (see sqlite-layout.ts).
     this.deleteWords = db.prepare<[number, string]>(`INSERT INTO ${names.words} (${names.words}, rowid, words) VALUES ('delete', ?, ?)`);
@@ -102,11 +104,34 @@ export class SqliteTicketTable {
     return this.upsertTx(stored);
   }
 
-  /** Many upserts in one transaction (a rebuild's batch, a migration's chunk). */
+  /**
+   * Many upserts in one transaction (the projection's batch, a rebuild's, a migration's chunk). The
+   * new rows' words go in after all the rows: a row write with a statement journal (the count
+   * triggers make one) flushes FTS5's pending words to a segment of their own, so words written
+   * between rows made one segment (and merge work) per ticket instead of one per batch.
+   */
   upsertMany(batch: readonly StoredTicketView[]): void {
-    this.db.transaction(() => {
+    this.upsertManyTx(batch);
+  }
+
+  private upsertAll(batch: readonly StoredTicketView[]): void {
+    this.pendingWords = [];
+    try {
       for (const stored of batch) this.upsertNow(stored);
-    })();
+      this.writePendingWords();
+    } finally {
+      this.pendingWords = undefined;
+    }
+  }
+
+  /** Words of rows inserted by upsertMany, written at its end (see there). */
+  private pendingWords: [id: number, words: string][] | undefined;
+
+  private writePendingWords(): void {
+    const pending = this.pendingWords;
+    if (!pending) return;
+    for (const [id, words] of pending) this.insertWords.run(id, words);
+    pending.length = 0;
   }
 
   private upsertNow({ view: asked, revision }: StoredTicketView): boolean {
@@ -116,7 +141,8 @@ export class SqliteTicketTable {
     const doc = JSON.stringify(view);
     const id = this.nextRowId(view.requestedAt);
     if (this.insertRow.run(id, view.recordId, revision, view.requestedAt, ...keys, doc).changes > 0) {
-      this.insertWords.run(id, wordsOf(view));
+      if (this.pendingWords) this.pendingWords.push([id, wordsOf(view)]);
+      else this.insertWords.run(id, wordsOf(view));
       return true;
     }
     // A write that erases the ticket takes its words out: they were indexed from the view it replaces.
@@ -128,6 +154,8 @@ export class SqliteTicketTable {
 
   /** Deletes a row's words, given the view they were indexed from (FTS5 'delete' must name them exactly). */
   private dropWords(id: number, indexed: TicketView): void {
+    // FTS5 'delete' must find the words it names: those of a row inserted earlier in the batch go in first.
+    this.writePendingWords();
     const words = wordsOf(indexed);
     if (words !== '') this.deleteWords.run(id, words);
   }

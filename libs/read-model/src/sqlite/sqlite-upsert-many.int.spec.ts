@@ -1,18 +1,36 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleView } from '../testing';
+import { anonymiseView } from '../ticket-view-erasure';
 import { SqliteTicketReadModel } from './sqlite-ticket-read-model';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-function readModel(): SqliteTicketReadModel {
+function readModel(path = tempPath()): SqliteTicketReadModel {
+  return new SqliteTicketReadModel(path);
+}
+function tempPath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rm-upsert-many-'));
   dirs.push(dir);
-  return new SqliteTicketReadModel(join(dir, 'read-model.db'));
+  return join(dir, 'read-model.db');
+}
+
+/**
+ * How many segments the word index has, read by another connection. FTS5 numbers a
+ * segment's pages `segid << 37 | page`; ids below that are its structure records.
+ */
+function wordSegments(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(DISTINCT id >> 37) AS n FROM tickets_fts_data WHERE id >> 37 > 0').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 describe('SqliteTicketReadModel.upsertMany (the projection batch)', () => {
@@ -49,6 +67,37 @@ describe('SqliteTicketReadModel.upsertMany (the projection batch)', () => {
       ]),
     ).rejects.toThrow();
     expect(await rm.get('rec-c')).toBeNull();
+    await rm.close();
+  });
+
+  it("writes a batch's words as one segment of the word index, not one per ticket", async () => {
+    const path = tempPath();
+    const rm = readModel(path);
+    // Merging off (by another connection, stored in the index's config), so every segment written stays countable.
+    const admin = new Database(path);
+    admin.exec(`INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('automerge', 0)`);
+    admin.close();
+    const views = Array.from({ length: 20 }, (_, i) => sampleView({ recordId: `rec-${i}`, subject: `word${i} crash` }));
+    await rm.upsertMany(views.map((view) => ({ view, revision: 0 })));
+    expect(wordSegments(path)).toBe(1);
+    expect((await rm.search({ q: 'word7' }, { offset: 0, limit: 10 })).items.map((v) => v.recordId)).toEqual(['rec-7']);
+    expect((await rm.search({ q: 'crash' }, { offset: 0, limit: 10 })).total).toBe(20);
+    await rm.close();
+  });
+
+  it('takes a batch that inserts a ticket and then erases it: its words are written before they are deleted', async () => {
+    const rm = readModel();
+    const view = sampleView({ recordId: 'rec-e', subject: 'uniqueword here' });
+    const other = sampleView({ recordId: 'rec-f', subject: 'otherword' });
+    await rm.upsertMany([
+      { view, revision: 0 },
+      { view: other, revision: 0 },
+      { view: anonymiseView(view), revision: 1 },
+    ]);
+    expect((await rm.get('rec-e'))?.revision).toBe(1);
+    expect((await rm.search({ q: 'uniqueword' }, { offset: 0, limit: 10 })).items).toEqual([]);
+    expect((await rm.search({ q: 'here' }, { offset: 0, limit: 10 })).items).toEqual([]);
+    expect((await rm.search({ q: 'otherword' }, { offset: 0, limit: 10 })).items.map((v) => v.recordId)).toEqual(['rec-f']);
     await rm.close();
   });
 });
