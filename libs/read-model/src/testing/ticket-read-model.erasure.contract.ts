@@ -12,7 +12,9 @@ export function personalView(uuid: string, overrides: Partial<TicketView> = {}):
     uuid,
     udid: `UDID-${tag}`.toUpperCase(),
     email: `erasable-${tag}@example.org`,
-    phone: `+33 6 ${tag.replace(/\D/g, '').padEnd(8, '7').slice(0, 8)}`,
+    // All ten digits from the tag (hex read as a number): the tag's own digits padded with 7s made two views' phones
+    // collide now and then among thousands (an erasure test then found the other's phone and failed).
+    phone: `+33 6 ${String(parseInt(tag, 16)).padStart(10, '0')}`,
     name: `Zoé Personne ${tag}`,
     subject: `Zorglub ${tag} subject`,
     message: `Secretword${tag} in my message`,
