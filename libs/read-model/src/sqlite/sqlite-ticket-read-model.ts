@@ -19,6 +19,7 @@ import {
   createErasedSubjects,
   createIndexes,
   createTables,
+  dropInsertCountTriggers,
   ensureStatusesIndex,
   ERASED_SUBJECTS,
   LAYOUT_VERSION,
@@ -276,6 +277,7 @@ function openLayout(db: SqliteDatabase): void {
   }
   if (version === LAYOUT_VERSION) {
     if (ensureStatusesIndex(db, LIVE_TABLES.tickets)) analyze(db, LIVE_TABLES.tickets);
+    dropInsertCountTriggers(db, LIVE_TABLES.tickets);
     return;
   }
   if (version > LAYOUT_VERSION) throw new Error(`read model file has layout ${version}; this build knows layouts up to ${LAYOUT_VERSION}`);

@@ -4,7 +4,7 @@ import { isErased } from '@support-desk/contracts';
 import { searchKeys } from '../ticket-read-model.port';
 import { readStoredView, type StoredTicketView, type TicketView } from '../ticket-view';
 import { anonymiseView, erasedSubjectMarker, guardErased, isErasedView } from '../ticket-view-erasure';
-import { ERASED_SUBJECTS, KEY_COLUMNS, KEY_FIELDS, ROW_ID_SCALE, type TableNames } from './sqlite-layout';
+import { COUNTED_FIELDS, countInsertSql, ERASED_SUBJECTS, KEY_COLUMNS, KEY_FIELDS, ROW_ID_SCALE, type TableNames } from './sqlite-layout';
 
 const KEY_LIST = KEY_FIELDS.map((f) => KEY_COLUMNS[f]).join(', ');
 
@@ -28,6 +28,7 @@ export class SqliteTicketTable {
   private readonly rowExists;
   private readonly insertRow;
   private readonly insertWords;
+  private readonly countInsert;
   private readonly updateRow;
   private readonly upsertTx;
   private readonly upsertManyTx;
@@ -50,6 +51,7 @@ export class SqliteTicketTable {
        ON CONFLICT(record_id) DO NOTHING`,
     );
     this.insertWords = db.prepare(`INSERT INTO ${names.words} (rowid, words) VALUES (?, ?)`);
+    this.countInsert = db.prepare(countInsertSql(names));
     // The WHERE on revision is the guard: an older or equal write is a no-op.
     this.updateRow = db.prepare(
       `UPDATE ${names.tickets} SET revision = ?, created_at = ?, ${KEY_FIELDS.map((f) => `${KEY_COLUMNS[f]} = ?`).join(', ')}, doc = ?
@@ -106,8 +108,8 @@ export class SqliteTicketTable {
 
   /**
    * Many upserts in one transaction (the projection's batch, a rebuild's, a migration's chunk). The
-   * new rows' words go in after all the rows: a row write with a statement journal (the count
-   * triggers make one) flushes FTS5's pending words to a segment of their own, so words written
+   * new rows' words go in after all the rows: a write with a statement journal (an update, with its
+   * count trigger; the count of an insert) flushes FTS5's pending words to a segment of their own, so words written
    * between rows made one segment (and merge work) per ticket instead of one per batch.
    */
   upsertMany(batch: readonly StoredTicketView[]): void {
@@ -141,6 +143,7 @@ export class SqliteTicketTable {
     const doc = JSON.stringify(view);
     const id = this.nextRowId(view.requestedAt);
     if (this.insertRow.run(id, view.recordId, revision, view.requestedAt, ...keys, doc).changes > 0) {
+      this.countInsert.run(...COUNTED_FIELDS.map((f) => k[f]));
       if (this.pendingWords) this.pendingWords.push([id, wordsOf(view)]);
       else this.insertWords.run(id, wordsOf(view));
       return true;
