@@ -196,24 +196,48 @@ function autocannon(url: string, seconds: number, connections: number): Promise<
   });
 }
 
-async function measure(server: IntakeServer, options: IntakeOptions): Promise<IntakeFigure> {
+type RunningServer = Awaited<ReturnType<typeof startServer>>;
+
+/** One figure: `seconds` of load on a running server; its CPU counted until it is idle again (deferred work, e.g. a projection's backlog, is its cost too). */
+async function measureRunning(server: IntakeServer, running: RunningServer, options: IntakeOptions): Promise<IntakeFigure> {
+  const cpuBefore = cpuMs(running.pid);
+  const r = await autocannon(running.url, options.seconds, options.connections);
+  await idle(running.pid);
+  const cpuMsPerRequest = (cpuMs(running.pid) - cpuBefore) / Math.max(1, r['2xx']);
+  // A server that refuses the seed's body measures nothing: fail loudly (this is what CI's smoke run checks).
+  if (r['2xx'] === 0 || r.non2xx > 0) throw new Error(`${server.name}: ${r['2xx']} answers 2xx, ${r.non2xx} not`);
+  return { reqPerSec: r.requests.average, p99Ms: r.latency.p99, cpuMsPerRequest, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+/** Until the process uses under 5 % of a core over 200 ms (at most 10 s): what it was left to do is done. */
+async function idle(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let before = cpuMs(pid);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = cpuMs(pid);
+    if (!(now - before >= 10)) return;
+    before = now;
+  }
+}
+
+async function startWarm(server: IntakeServer, options: IntakeOptions): Promise<RunningServer & { dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-intake-bench-'));
   try {
     const running = await startServer(server, dataDir);
-    try {
-      // Warm-up: JIT, SQLite page cache and WAL growth settle before the figure is taken.
-      if (options.warmupSeconds > 0) await autocannon(running.url, options.warmupSeconds, options.connections);
-      const cpuBefore = cpuMs(running.pid);
-      const r = await autocannon(running.url, options.seconds, options.connections);
-      const cpuMsPerRequest = (cpuMs(running.pid) - cpuBefore) / Math.max(1, r['2xx']);
-      // A server that refuses the seed's body measures nothing: fail loudly (this is what CI's smoke run checks).
-      if (r['2xx'] === 0 || r.non2xx > 0) throw new Error(`${server.name}: ${r['2xx']} answers 2xx, ${r.non2xx} not`);
-      return { reqPerSec: r.requests.average, p99Ms: r.latency.p99, cpuMsPerRequest, non2xx: r.non2xx, errors: r.errors + r.timeouts };
-    } finally {
-      await running.stop();
-    }
-  } finally {
+    // Warm-up: JIT, SQLite page cache and WAL growth settle before a figure is taken.
+    if (options.warmupSeconds > 0) await autocannon(running.url, options.warmupSeconds, options.connections);
+    await idle(running.pid);
+    return {
+      ...running,
+      async dispose() {
+        await running.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
 }
 
@@ -236,9 +260,10 @@ const rangePct = (ratios: number[]) => `${(Math.min(...ratios) * 100).toFixed(0)
 export type IntakeRuns = Map<string, IntakeFigure[]>;
 
 /**
- * Runs the selected servers one after the other, `rounds` times over (interleaved, so
- * a burst of other load on the machine hits every server alike), and reports each
- * server's median. A server's baseline is added when not selected.
+ * Starts the selected servers (each warmed up), then loads them one after the other,
+ * `rounds` times over (interleaved, so a burst of other load on the machine hits every
+ * server alike), and reports each server's median. A server's baseline is added when
+ * not selected.
  */
 export async function intakeThroughput(options: IntakeOptions): Promise<{ rows: Record<string, Record<string, string>>; runs: IntakeRuns }> {
   const catalog = options.catalog ?? INTAKE_SERVERS;
@@ -248,18 +273,27 @@ export async function intakeThroughput(options: IntakeOptions): Promise<{ rows: 
   if (unknown.length) throw new Error(`unknown intake server ${unknown.join(', ')} (known: ${catalog.map((s) => s.name).join(', ')})`);
   const selected = catalog.filter((s) => wanted.has(s.name));
   const runs: IntakeRuns = new Map(selected.map((s) => [s.name, []]));
-  for (let round = 0; round < options.rounds; round++) {
-    // Every other round runs the servers in reverse: a server is not always the one that follows a
-    // particular other (a warm page cache, a lingering GC), and pairs within a round sit close in time.
-    const order = round % 2 === 0 ? selected : [...selected].reverse();
-    for (const server of order) {
-      const figure = await measure(server, options);
-      runs.get(server.name)!.push(figure);
-      // Each round on stderr as it ends: the spread behind a median, and progress on a long run.
-      console.error(
-        `round ${round + 1}/${options.rounds} ${server.name}: ${figure.reqPerSec.toFixed(0)} req/s, ${figure.cpuMsPerRequest.toFixed(3)} CPU ms/req, p99 ${figure.p99Ms} ms`,
-      );
+  // Every server is started once and stays up; rounds then take `seconds` of each in turn. A round of
+  // all servers lasts seconds, not the minute a restart per figure took, so the machine's own drift
+  // (its speed wanders ±15 % over minutes on a quiet 2-core VM) is shared by the figures compared.
+  // Idle servers cost nothing measurable: each figure waits until its server is idle again.
+  const running = new Map<string, Awaited<ReturnType<typeof startWarm>>>();
+  try {
+    for (const server of selected) running.set(server.name, await startWarm(server, options));
+    for (let round = 0; round < options.rounds; round++) {
+      // Every other round in reverse: no server always follows the same other.
+      const order = round % 2 === 0 ? selected : [...selected].reverse();
+      for (const server of order) {
+        const figure = await measureRunning(server, running.get(server.name)!, options);
+        runs.get(server.name)!.push(figure);
+        // Each round on stderr as it ends: the spread behind a median, and progress on a long run.
+        console.error(
+          `round ${round + 1}/${options.rounds} ${server.name}: ${figure.reqPerSec.toFixed(0)} req/s, ${figure.cpuMsPerRequest.toFixed(3)} CPU ms/req, p99 ${figure.p99Ms} ms`,
+        );
+      }
     }
+  } finally {
+    for (const r of running.values()) await r.dispose();
   }
   const reqPerSec = (name: string) => median(runs.get(name)!.map((f) => f.reqPerSec));
   // Other load on the machine only ever slows a run down: the best round is the closest to the server's capacity.
