@@ -10,6 +10,7 @@ import type {
   SubscribeOptions,
 } from '@support-desk/event-store';
 import type { DataKey, DataKeyStore } from './data-key-store.port';
+import { RecentMap } from './recent-map';
 import { SEALED_FIELD, openSeal, sealFields } from './event-seal';
 import { PersonalDataDecryptError, decryptField, isCiphertext } from './field-cipher';
 import {
@@ -68,7 +69,7 @@ export function protectPersonalData(store: EventStore, keys: DataKeyStore, polic
 
 class ProtectedEventStore implements EventStore {
   /** streamId → data subject, learnt from what this process read or wrote (a stream's subject never changes). */
-  private readonly streamSubjects = new Map<string, string>();
+  private readonly streamSubjects = new RecentMap<string, string>(5_000);
 
   constructor(
     readonly inner: EventStore,
@@ -152,10 +153,8 @@ class ProtectedEventStore implements EventStore {
   }
 
   private remember(streamId: string, subject: string): void {
-    if (this.streamSubjects.get(streamId) === subject) return;
     // Bounded: a lookup missed is one more read of the stream, never a wrong subject.
-    if (this.streamSubjects.size >= 10_000) this.streamSubjects.delete(this.streamSubjects.keys().next().value!);
-    this.streamSubjects.set(streamId, subject);
+    if (this.streamSubjects.get(streamId) !== subject) this.streamSubjects.set(streamId, subject);
   }
 }
 
