@@ -11,9 +11,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SqliteEventStore } from '@support-desk/event-store/sqlite';
-import type { RecordedEvent } from '@support-desk/event-store';
+import type { EventStore, RecordedEvent } from '@support-desk/event-store';
 import { fmt } from './http-load';
 import { openBenchReadModel, type ReadModelKind } from './read-model-target';
 import { appendOrder, corpus } from './ticket-corpus';
@@ -57,9 +57,16 @@ export async function rebuildBench(options: RebuildBenchOptions): Promise<void> 
   }
 }
 
-/** Appends the corpus through the port, many appends in flight so the store's group commit batches them. */
+/**
+ * Appends the corpus through the port, many appends in flight so the store's group commit batches them.
+ * Sealed as every service writes them (protectPersonalData, keys in DATA_DIR/keys.db), so the rebuild
+ * opens each event's personal fields as it would on a real store.
+ */
 async function appendCorpus(path: string, tickets: number): Promise<{ events: number; seconds: number }> {
-  const store = new SqliteEventStore(path, { durability: 'os' });
+  const { CachedDataKeyStore, protectPersonalData } = await import('@support-desk/personal-data');
+  const { SqliteDataKeyStore } = await import('@support-desk/personal-data/sqlite');
+  const keys = new CachedDataKeyStore(new SqliteDataKeyStore(join(dirname(path), 'keys.db'), undefined, { durability: 'os' }));
+  const store = protectPersonalData(new SqliteEventStore(path, { durability: 'os' }), keys);
   const started = performance.now();
   const inFlight = new Set<Promise<unknown>>();
   // A stream's next event waits for its previous one (expected revisions must hold).
@@ -91,6 +98,7 @@ async function appendCorpus(path: string, tickets: number): Promise<{ events: nu
     return { events, seconds: (performance.now() - started) / 1000 };
   } finally {
     await store.close();
+    await keys.close();
   }
 }
 
@@ -114,17 +122,29 @@ async function runRebuildCli(env: Record<string, string>): Promise<{ seconds: nu
 /** "Before": the live projection folding the first events one at a time into a fresh SQLite read model. */
 async function projectionReplay(eventsPath: string, limit: number): Promise<{ events: number; rate: number }> {
   const { TicketSearchProjection } = await import('@support-desk/feature-query');
+  const { CachedDataKeyStore, protectPersonalData } = await import('@support-desk/personal-data');
+  const { SqliteDataKeyStore } = await import('@support-desk/personal-data/sqlite');
   const store = new SqliteEventStore(eventsPath);
+  const keys = new CachedDataKeyStore(new SqliteDataKeyStore(join(dirname(eventsPath), 'keys.db')));
+  // Events are read raw (readAllAfter is the adapter's) and opened one by one inside the timing, as the projection
+  // gets them: through the decorator's readStream over a store that holds just the event being opened.
+  let current: RecordedEvent | undefined;
+  const opener = protectPersonalData({ readStream: async () => (current ? [current] : []) } as unknown as EventStore, keys);
+  const openEvent = async (event: RecordedEvent) => {
+    current = event;
+    return (await opener.readStream(event.streamId))[0]!;
+  };
   const target = await openBenchReadModel('sqlite', 'replay');
   try {
     const projection = new TicketSearchProjection(target.readModel);
     const events: RecordedEvent[] = store.readAllAfter(0, limit, 'support-ticket-');
     const started = performance.now();
-    for (const event of events) await projection.project({ key: event.streamId, event });
+    for (const event of events) await projection.project({ key: event.streamId, event: await openEvent(event) });
     return { events: events.length, rate: events.length / ((performance.now() - started) / 1000) };
   } finally {
     await target.close();
     await store.close();
+    await keys.close();
   }
 }
 
