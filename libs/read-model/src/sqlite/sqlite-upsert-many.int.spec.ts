@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -98,6 +98,23 @@ describe('SqliteTicketReadModel.upsertMany (the projection batch)', () => {
     expect((await rm.search({ q: 'uniqueword' }, { offset: 0, limit: 10 })).items).toEqual([]);
     expect((await rm.search({ q: 'here' }, { offset: 0, limit: 10 })).items).toEqual([]);
     expect((await rm.search({ q: 'otherword' }, { offset: 0, limit: 10 })).items.map((v) => v.recordId)).toEqual(['rec-f']);
+    await rm.close();
+  });
+});
+
+describe('SqliteTicketReadModel write-ahead log', () => {
+  it('lets the WAL grow past SQLite default 1,000 pages before a commit checkpoints it (fewer checkpoints under load)', async () => {
+    const path = tempPath();
+    const rm = readModel(path);
+    for (let batch = 0; batch < 40; batch++) {
+      const views = Array.from({ length: 50 }, (_, i) => {
+        const n = batch * 50 + i;
+        return { view: sampleView({ recordId: `rec-${n}`, requestedAt: 1_700_000_000_000 + n, subject: `subject ${n} word${n % 31}` }), revision: 0 };
+      });
+      await rm.upsertMany(views);
+    }
+    // A checkpoint at 1,000 pages would restart the log from its start: the file would stay near 1,000 pages (4 KiB each).
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(1_500 * 4096);
     await rm.close();
   });
 });
