@@ -56,8 +56,10 @@ export function searchSql(names: TableNames, query: NormalizedQuery, page: SqlPa
   if (query.createdTo !== undefined) add(`${id} < ?`, Math.ceil(query.createdTo) * ROW_ID_SCALE);
   if (query.words && !fromWords) add(`EXISTS (SELECT 1 FROM ${names.words} WHERE ${names.words} MATCH ? AND rowid = t.id)`, matchExpression(query.words));
 
-  // CROSS JOIN keeps the word index as the outer loop (SQLite never reorders it).
-  const from = fromWords ? `${names.words} CROSS JOIN ${names.tickets} AS t ON t.id = ${names.words}.rowid` : `${names.tickets} AS t`;
+  // CROSS JOIN keeps the word index as the outer loop (SQLite never reorders it). Each of its rows is then
+  // looked up by row id in the table (NOT INDEXED still allows that), not first in the row-ids index
+  // (sqlite-layout.ts), which the planner would otherwise take: an extra seek per row when the row is read.
+  const from = fromWords ? `${names.words} CROSS JOIN ${names.tickets} AS t NOT INDEXED ON t.id = ${names.words}.rowid` : `${names.tickets} AS t`;
   const order = `ORDER BY ${id} DESC`;
   const whereSql = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
 

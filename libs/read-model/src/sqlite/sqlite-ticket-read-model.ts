@@ -20,7 +20,7 @@ import {
   createIndexes,
   createTables,
   dropInsertCountTriggers,
-  ensureStatusesIndex,
+  ensureLaterIndexes,
   ERASED_SUBJECTS,
   LAYOUT_VERSION,
   LIVE_TABLES,
@@ -281,7 +281,7 @@ function openLayout(db: SqliteDatabase): void {
     version = LAYOUT_VERSION;
   }
   if (version === LAYOUT_VERSION) {
-    if (ensureStatusesIndex(db, LIVE_TABLES.tickets)) analyze(db, LIVE_TABLES.tickets);
+    if (ensureLaterIndexes(db, LIVE_TABLES.tickets)) analyze(db, LIVE_TABLES.tickets);
     dropInsertCountTriggers(db, LIVE_TABLES.tickets);
     return;
   }
