@@ -40,3 +40,15 @@ export async function openLoop<T>(ratePerSecond: number, seconds: number, task: 
 }
 
 export const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+
+/** The i-th create of a stack bench: few users, devices and emails, as a load generator's traffic is. */
+export function stackCreateBody(i: number): string {
+  return JSON.stringify({
+    uuid: `bench-user-${i % 500}`,
+    udid: `BENCH-DEVICE-${i % 700}`,
+    subject: 'App crashes on start',
+    message: 'Closes after the splash screen.',
+    email: `bench-${i % 900}@example.com`,
+    category: 'crash',
+  });
+}

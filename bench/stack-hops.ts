@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { decodeKafkaMessage } from '@support-desk/event-bus/kafka';
-import { closedLoop, fmt, openLoop, percentile } from './http-load';
+import { closedLoop, fmt, openLoop, percentile, stackCreateBody } from './http-load';
 import { stackTarget, type Target } from './targets';
 
 const { values: args } = parseArgs({
@@ -37,16 +37,8 @@ let counter = 0;
 type Created = { startedAt: number; ackedAt: number; ticketId: string; id: string };
 async function create(t: Target): Promise<Created | undefined> {
   const i = counter++;
-  const body = {
-    uuid: `bench-user-${i % 500}`,
-    udid: `BENCH-DEVICE-${i % 700}`,
-    subject: 'App crashes on start',
-    message: 'Closes after the splash screen.',
-    email: `bench-${i % 900}@example.com`,
-    category: 'crash',
-  };
   const startedAt = Date.now();
-  const res = await fetch(`${t.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${t.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stackCreateBody(i) });
   if (res.status !== 200) return undefined;
   const { data } = (await res.json()) as { data: { ticketId: string; id: string } };
   return { startedAt, ackedAt: Date.now(), ...data };

@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { decodeKafkaMessage } from '@support-desk/event-bus/kafka';
-import { closedLoop, fmt, openLoop, percentile } from './http-load';
+import { closedLoop, fmt, openLoop, percentile, stackCreateBody } from './http-load';
 import { stackTarget, type Target } from './targets';
 
 const { values: args } = parseArgs({
@@ -31,15 +31,7 @@ let counter = 0;
 let failures = 0;
 async function create(t: Target): Promise<boolean> {
   const i = counter++;
-  const body = {
-    uuid: `bench-user-${i % 500}`,
-    udid: `BENCH-DEVICE-${i % 700}`,
-    subject: 'App crashes on start',
-    message: 'Closes after the splash screen.',
-    email: `bench-${i % 900}@example.com`,
-    category: 'crash',
-  };
-  const res = await fetch(`${t.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${t.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stackCreateBody(i) });
   const text = await res.text();
   if (res.status !== 200 && failures++ === 0) console.error(`first failed create: ${res.status} ${text}`);
   return res.status === 200;

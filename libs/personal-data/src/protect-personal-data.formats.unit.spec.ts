@@ -6,7 +6,7 @@ import { PersonalDataDecryptError } from './field-cipher';
 import { MemoryDataKeyStore } from './memory';
 import { PERSONAL_DATA_METADATA, TICKET_PERSONAL_DATA } from './personal-data.policy';
 import { protectPersonalData } from './protect-personal-data';
-import { ArrayEventStore, pd1Event } from './testing';
+import { ArrayEventStore, ERASED_TICKET_REQUEST_FIELDS, pd1Event } from './testing';
 
 const { sealed: SEALED, keyId: KEY_ID } = PERSONAL_DATA_METADATA;
 
@@ -95,13 +95,7 @@ describe('protectPersonalData, pd2 (one seal per event)', () => {
     const [requested, uploaded, replied, comment] = await store.readStream('support-ticket-a');
     expect(requested!.data).toEqual({
       ...events('alice')[0]!.data,
-      udid: ERASED,
-      subject: ERASED,
-      message: ERASED,
-      email: ERASED,
-      name: null,
-      phone: ERASED,
-      images: [],
+      ...ERASED_TICKET_REQUEST_FIELDS,
     });
     expect(uploaded!.data).toMatchObject({ fileName: ERASED, fileType: 'LOG', size: 16 });
     expect(replied!.data).toMatchObject({ body: ERASED, images: [], uuid: 'alice' });

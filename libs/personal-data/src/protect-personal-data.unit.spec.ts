@@ -5,7 +5,7 @@ import { CachedDataKeyStore } from './cached-data-key-store';
 import { PersonalDataDecryptError } from './field-cipher';
 import { MemoryDataKeyStore } from './memory';
 import { MissingDataSubjectError, protectPersonalData, unprotected } from './protect-personal-data';
-import { ArrayEventStore, pd1Event } from './testing';
+import { ArrayEventStore, ERASED_TICKET_REQUEST_FIELDS, pd1Event } from './testing';
 
 const requested = (uuid: string, email: string) => ({
   type: 'TicketRequested',
@@ -85,13 +85,7 @@ describe('protectPersonalData', () => {
     const [req, com] = await store.readStream('support-ticket-a');
     expect(req!.data).toEqual({
       ...requested('alice', 'x').data,
-      udid: ERASED,
-      subject: ERASED,
-      message: ERASED,
-      email: ERASED,
-      name: null,
-      phone: ERASED,
-      images: [],
+      ...ERASED_TICKET_REQUEST_FIELDS,
     });
     expect(com!.data.body).toBe(ERASED);
     expect((await store.readStream('support-ticket-b'))[0]!.data.email).toBe('bob@example.com');
