@@ -15,9 +15,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { decodeKafkaMessage } from '@support-desk/event-bus/kafka';
 import { closedLoop, fmt, openLoop, percentile, stackCreateBody } from './http-load';
 import { stackTarget, type Target } from './targets';
+import { watchTopic } from './topic-watch';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,16 +93,9 @@ const rows: Record<string, number>[] = [];
 try {
   await mongo.connect();
   const tickets = mongo.db().collection<{ _id: string }>('tickets');
-  await consumer.connect();
-  await consumer.subscribe({ topic: target.topic!, fromBeginning: false });
-  await consumer.run({
-    partitionsConsumedConcurrently: 16,
-    eachMessage: async ({ message }) => {
-      const receivedAt = Date.now();
-      const { event } = decodeKafkaMessage(message);
-      if (event.revision !== 0 || !message.key) return;
-      onKafka.set(message.key.toString(), { recordedAt: event.recordedAt, sentAt: Number(message.timestamp), receivedAt });
-    },
+  await watchTopic(consumer, target.topic!, (event, message, receivedAt) => {
+    if (event.revision !== 0 || !message.key) return;
+    onKafka.set(message.key.toString(), { recordedAt: event.recordedAt, sentAt: Number(message.timestamp), receivedAt });
   });
   await closedLoop(4, 3, async () => Boolean(await create(target))); // warm-up (and the consumer's group join)
   await new Promise((r) => setTimeout(r, 2_000));

@@ -14,9 +14,9 @@
  */
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { decodeKafkaMessage } from '@support-desk/event-bus/kafka';
 import { closedLoop, fmt, openLoop, percentile, stackCreateBody } from './http-load';
 import { stackTarget, type Target } from './targets';
+import { watchTopic } from './topic-watch';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,17 +44,10 @@ const window = { from: Infinity, to: Infinity };
 const sent: number[] = [];
 const readable: number[] = [];
 try {
-  await consumer.connect();
-  await consumer.subscribe({ topic: target.topic!, fromBeginning: false });
-  await consumer.run({
-    partitionsConsumedConcurrently: 16,
-    eachMessage: async ({ message }) => {
-      const receivedAt = Date.now();
-      const { event } = decodeKafkaMessage(message);
-      if (event.recordedAt < window.from || event.recordedAt > window.to) return;
-      sent.push(Number(message.timestamp) - event.recordedAt);
-      readable.push(receivedAt - event.recordedAt);
-    },
+  await watchTopic(consumer, target.topic!, (event, message, receivedAt) => {
+    if (event.recordedAt < window.from || event.recordedAt > window.to) return;
+    sent.push(Number(message.timestamp) - event.recordedAt);
+    readable.push(receivedAt - event.recordedAt);
   });
   await closedLoop(4, 2, () => create(target)); // warm-up (and the consumer's group join)
   const samples = await closedLoop(concurrency, seconds, () => create(target));
