@@ -106,7 +106,7 @@ describe('SqliteEventStore group commit', () => {
     expect((await store.readStream('new')).map((e) => e.data.n)).toEqual([8]);
   });
 
-  it("gives a taken event id on a new stream its own error, not a revision conflict", async () => {
+  it('gives a taken event id on a new stream its own error, not a revision conflict', async () => {
     await store.append('first', [event(1, 'same-id')], { expectedRevision: 'no_stream' });
     const append = store.append('second', [event(2, 'same-id')], { expectedRevision: 'no_stream' });
     await expect(append).rejects.toThrow(/UNIQUE constraint failed: events.event_id/);
