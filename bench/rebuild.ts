@@ -62,7 +62,7 @@ export async function rebuildBench(options: RebuildBenchOptions): Promise<void> 
  * Sealed as every service writes them (protectPersonalData, keys in DATA_DIR/keys.db), so the rebuild
  * opens each event's personal fields as it would on a real store.
  */
-async function appendCorpus(path: string, tickets: number): Promise<{ events: number; seconds: number }> {
+export async function appendCorpus(path: string, tickets: number): Promise<{ events: number; seconds: number }> {
   const { CachedDataKeyStore, protectPersonalData } = await import('@support-desk/personal-data');
   const { SqliteDataKeyStore } = await import('@support-desk/personal-data/sqlite');
   const keys = new CachedDataKeyStore(new SqliteDataKeyStore(join(dirname(path), 'keys.db'), undefined, { durability: 'os' }));

@@ -18,7 +18,19 @@ import { unprotected } from '@support-desk/personal-data';
 import { rebuildReadModel, type RebuildProgress } from '@support-desk/feature-query';
 import { ConfigError, parseConfig } from '@support-desk/service-kit';
 
-const configSchema = z.object({ DATA_DIR: z.string().min(1).default('./data'), ...eventStoreConfigSchema.shape, ...readModelConfigSchema.shape });
+/**
+ * A rebuild reads every user's events, in the order they were written, so a service's key cache (the users of the
+ * last minute) misses on most of them: the rebuild keeps up to 500,000 keys (~250 bytes each, ~125 MB at most) unless
+ * DATA_KEY_CACHE_ENTRIES says otherwise. Measured on the million-ticket bench (200,000 users): see README "Rebuild".
+ */
+const REBUILD_KEY_CACHE_ENTRIES = 500_000;
+
+const configSchema = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  ...eventStoreConfigSchema.shape,
+  ...readModelConfigSchema.shape,
+  DATA_KEY_CACHE_ENTRIES: eventStoreConfigSchema.shape.DATA_KEY_CACHE_ENTRIES.removeDefault().default(REBUILD_KEY_CACHE_ENTRIES),
+});
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { 'batch-size': { type: 'string', default: '5000' }, 'cache-size': { type: 'string', default: '50000' } } });
@@ -100,6 +112,13 @@ function progressLine(out: NodeJS.WriteStream) {
     },
   };
 }
+
+// Node exits when nothing is left to wait for. Should a rebuild ever wait on nothing that holds the process
+// (a worker thread unref'd too early once did), it must not end quietly with 0 halfway through.
+process.once('beforeExit', () => {
+  console.error('read-model:rebuild: stopped before it finished (nothing left to wait for): the live read model is as it was');
+  process.exit(1);
+});
 
 main().then(
   (code) => process.exit(code),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPostgresUrl, postgresEventStoreConfigSchema } from '@support-desk/event-store/postgres/config';
-import { parseMasterKeys } from '@support-desk/personal-data';
+import { DATA_KEY_CACHE_ENTRIES, parseMasterKeys } from '@support-desk/personal-data';
 
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -35,7 +35,8 @@ export const eventStoreConfigSchema = z.object({
  * store, always. KEYSTORE_URL (postgres://) → PostgreSQL; unset → the event
  * store's server when it is PostgreSQL, else DATA_DIR/keys.db. DATA_KEY_MASTER
  * (`id:base64key`, comma-separated; the first wraps) wraps keys at rest;
- * DATA_KEY_MASTER_REQUIRED=true refuses to start without one.
+ * DATA_KEY_MASTER_REQUIRED=true refuses to start without one. DATA_KEY_CACHE_ENTRIES:
+ * keys kept in memory.
  */
 function keyStoreConfigShape() {
   return {
@@ -54,6 +55,8 @@ function keyStoreConfigShape() {
       }
     }),
     DATA_KEY_MASTER_REQUIRED: flag(false),
+    /** Data keys kept in memory (each at most DATA_KEY_CACHE_TTL_MS); `npm run read-model:rebuild` defaults to more. */
+    DATA_KEY_CACHE_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(DATA_KEY_CACHE_ENTRIES),
   };
 }
 

@@ -125,15 +125,16 @@ export async function openKeyStore(config: EventStoreConfig, root: string, log?:
   if (!url && config.EVENTSTORE_URL)
     throw new ConfigError(['KEYSTORE_URL: required with EVENTSTORE_URL=esdb://…: set a postgres:// URL for the data keys (README "Personal data")']);
   let opened: Opened<CachedDataKeyStore>;
+  const cache = { maxEntries: config.DATA_KEY_CACHE_ENTRIES };
   if (url) {
     const { PostgresDataKeyStore } = await import('@support-desk/personal-data/postgres');
     const store = await PostgresDataKeyStore.connect(url, { schema: config.KEYSTORE_PG_SCHEMA, wrapper });
-    opened = { adapter: new CachedDataKeyStore(store), describe: `PostgreSQL ${redactPassword(url)} schema ${config.KEYSTORE_PG_SCHEMA}, ${wrapping}` };
+    opened = { adapter: new CachedDataKeyStore(store, cache), describe: `PostgreSQL ${redactPassword(url)} schema ${config.KEYSTORE_PG_SCHEMA}, ${wrapping}` };
   } else {
     const { SqliteDataKeyStore } = await import('@support-desk/personal-data/sqlite');
     const path = join(root, 'keys.db');
     opened = {
-      adapter: new CachedDataKeyStore(new SqliteDataKeyStore(path, wrapper, { durability: config.EVENTSTORE_DURABILITY })),
+      adapter: new CachedDataKeyStore(new SqliteDataKeyStore(path, wrapper, { durability: config.EVENTSTORE_DURABILITY }), cache),
       describe: `SQLite ${path}, ${wrapping}`,
     };
   }

@@ -18,4 +18,12 @@ export class RecentMap<K, V> {
     }
     this.current.set(key, value);
   }
+  delete(key: K): void {
+    this.current.delete(key);
+    this.previous.delete(key);
+  }
+  clear(): void {
+    this.current.clear();
+    this.previous.clear();
+  }
 }

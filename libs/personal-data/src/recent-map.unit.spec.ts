@@ -19,4 +19,19 @@ describe('RecentMap: a bounded map that keeps what was set most recently', () =>
     map.set('a', '3');
     expect(map.get('a')).toBe('3');
   });
+
+  it('forgets a deleted key in either generation, and everything on clear', () => {
+    const map = new RecentMap<string, number>(2);
+    for (const [k, v] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ] as const)
+      map.set(k, v); // a, b: previous; c: current
+    map.delete('a');
+    map.delete('c');
+    expect([map.get('a'), map.get('b'), map.get('c')]).toEqual([undefined, 2, undefined]);
+    map.clear();
+    expect(map.get('b')).toBeUndefined();
+  });
 });

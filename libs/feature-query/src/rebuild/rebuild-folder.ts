@@ -3,7 +3,8 @@ import type { StoredTicketView, TicketReadModelRebuild } from '@support-desk/rea
 import { toTicketEvent } from '@support-desk/ticket-domain';
 import { evolveTicketView } from '../ticket-view.evolve';
 
-type Entry = { stored: StoredTicketView; isNew: boolean; dirty: boolean };
+/** `writing`: in the batch being written; kept in memory until it is committed, so reading it back never misses. */
+type Entry = { stored: StoredTicketView; isNew: boolean; dirty: boolean; writing?: boolean };
 
 export type FolderCounts = { tickets: number; orphans: number; duplicates: number };
 
@@ -17,10 +18,16 @@ export type FolderCounts = { tickets: number; orphans: number; duplicates: numbe
  * event would be written twice. A view whose later event comes after it left
  * memory is read back from the copy. In live mode (the swap's last catch-up)
  * every view is upserted at once.
+ *
+ * One batch is written while the next is folded: a write returns a promise the
+ * fold does not wait for until the next flush (an adapter that writes elsewhere,
+ * a server or a SQLite worker thread, then works beside the fold). Its views stay
+ * in memory until it has committed.
  */
 export class RebuildFolder {
   private readonly views = new Map<string, Entry>();
   private dirty = 0;
+  private inFlight: { entries: Entry[]; done: Promise<void> } | undefined;
   private upsert: ((stored: StoredTicketView) => Promise<boolean>) | undefined;
   readonly counts: FolderCounts = { tickets: 0, orphans: 0, duplicates: 0 };
 
@@ -61,22 +68,49 @@ export class RebuildFolder {
     if (this.dirty >= 2 * this.batchSize) await this.flush(this.batchSize);
   }
 
-  /** Writes the least recently touched changed views, `limit` of them (all by default), in one batch. */
+  /**
+   * Writes the least recently touched changed views, `limit` of them (all by default), in one batch,
+   * after the batch before it has been committed. Resolves once the new batch is under way; `settle`
+   * waits for it.
+   */
   async flush(limit = Infinity): Promise<void> {
+    while (this.inFlight) await this.settle(); // one batch in flight at a time, however many flush at once
     const written: Entry[] = [];
     for (const entry of this.views.values()) {
       if (written.length >= limit) break;
       if (entry.dirty) written.push(entry);
     }
-    if (written.length) await this.copy.write(written.map((e) => ({ stored: e.stored, isNew: e.isNew })));
-    for (const entry of written) Object.assign(entry, { dirty: false, isNew: false });
+    if (written.length === 0) return;
+    const batch = written.map((e) => ({ stored: e.stored, isNew: e.isNew }));
+    for (const entry of written) Object.assign(entry, { dirty: false, isNew: false, writing: true });
     this.dirty -= written.length;
+    this.inFlight = { entries: written, done: this.copy.write(batch) };
+    // Awaited by the next settle; until then a failure must not count as unhandled.
+    this.inFlight.done.catch(() => undefined);
+  }
+
+  /** Writes every changed view and waits until it is committed. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.settle();
+  }
+
+  /** Waits until the batch being written is committed (rejects if it failed), then forgets what may go. */
+  async settle(): Promise<void> {
+    const inFlight = this.inFlight;
+    if (!inFlight) return;
+    this.inFlight = undefined;
+    try {
+      await inFlight.done;
+    } finally {
+      for (const entry of inFlight.entries) entry.writing = false;
+    }
     this.evict();
   }
 
   /** From now on each view is upserted as it is folded (the copy is about to be, or is, live). */
   async goLive(upsert: (stored: StoredTicketView) => Promise<boolean>): Promise<void> {
-    await this.flush();
+    await this.drain();
     this.upsert = upsert;
   }
 
@@ -87,11 +121,11 @@ export class RebuildFolder {
     if (this.views.size > this.cacheSize + 2 * this.batchSize) this.evict();
   }
 
-  /** Forgets the least recently touched written views beyond the cache size. */
+  /** Forgets the least recently touched written (and committed) views beyond the cache size. */
   private evict(): void {
     for (const [recordId, entry] of this.views) {
       if (this.views.size <= this.cacheSize) return;
-      if (!entry.dirty) this.views.delete(recordId);
+      if (!entry.dirty && !entry.writing) this.views.delete(recordId);
     }
   }
 }

@@ -75,6 +75,8 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
       },
     );
     await markers.catchUp();
+    // Written before the swap indexes the copy: in bulk, and (SQLite) by the copy's writer thread.
+    await folder.drain();
     phase = 'swapping';
     options.onProgress?.(progress());
     await copy.swap(async (upsert) => {

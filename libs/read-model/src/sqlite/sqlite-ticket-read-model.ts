@@ -30,6 +30,7 @@ import {
   tableExists,
 } from './sqlite-layout';
 import { COUNT_CAP, searchSql, type Sql, type SqlPage } from './sqlite-search';
+import { SqliteCopyWriter } from './sqlite-copy-writer';
 import { SqliteTicketTable, wordsOf } from './sqlite-ticket-table';
 
 const STATEMENT_CACHE = 256;
@@ -58,7 +59,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
   private swapping: Promise<void> | undefined;
   private insertsSinceOptimize = 0;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.db = openSqliteDatabase(path);
     // Zeroes freed content (see the class comment). Costs a little I/O on writes that free space.
     this.db.pragma('secure_delete = ON');
@@ -170,13 +171,29 @@ export class SqliteTicketReadModel implements TicketReadModel {
     const suffix = randomBytes(4).toString('hex');
     const names = copyTables(suffix);
     createTables(this.db, names, { countsLater: true });
-    const copy = new SqliteTicketTable(this.db, names);
     const erasedBefore = this.lastErasure();
+    const erasedAtStart = this.erasedMarkers({ upTo: erasedBefore });
+    const copy = new SqliteTicketTable(this.db, names, erasedAtStart);
+    // Bulk writes go to a thread of their own; reads of the copy and the swap stay on this connection.
+    let writer = SqliteCopyWriter.start({ path: this.path, names, erasedAtStart: [...erasedAtStart] });
+    const stopWriter = async () => {
+      const stopping = writer;
+      writer = undefined;
+      await stopping?.close();
+    };
     return {
       get: async (recordId) => copy.get(recordId),
-      write: async (batch) => copy.upsertMany(batch.map((b) => b.stored)),
-      swap: (lastCatchUp) => this.swapIn(copy, suffix, erasedBefore, lastCatchUp),
+      write: async (batch) => {
+        const views = batch.map((b) => b.stored);
+        if (writer) return writer.write(views);
+        copy.upsertMany(views);
+      },
+      swap: async (lastCatchUp) => {
+        await stopWriter(); // every batch given to it is committed: the swap indexes them
+        await this.swapIn(copy, suffix, erasedBefore, lastCatchUp);
+      },
       discard: async () => {
+        await stopWriter().catch(() => undefined);
         this.db.exec(`DROP TABLE IF EXISTS ${names.tickets}; DROP TABLE IF EXISTS ${names.words}; DROP TABLE IF EXISTS ${names.counts}`);
       },
     };
@@ -235,6 +252,12 @@ export class SqliteTicketReadModel implements TicketReadModel {
     analyze(this.db, LIVE_TABLES.tickets);
   }
 
+  private erasedMarkers(range: { upTo: number } | { after: number }): Set<string> {
+    const [op, seq] = 'upTo' in range ? ['<=', range.upTo] : ['>', range.after];
+    const rows = this.db.prepare(`SELECT marker FROM ${ERASED_SUBJECTS} WHERE seq ${op} ?`).all(seq) as { marker: string }[];
+    return new Set(rows.map((r) => r.marker));
+  }
+
   private lastErasure(): number {
     return (this.db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM ${ERASED_SUBJECTS}`).get() as { seq: number }).seq;
   }
@@ -245,9 +268,7 @@ export class SqliteTicketReadModel implements TicketReadModel {
    * distinct uuids (markers are hashes) only when there are any.
    */
   private eraseInCopy(copy: SqliteTicketTable, erasedBefore: number): void {
-    const markers = new Set(
-      (this.db.prepare(`SELECT marker FROM ${ERASED_SUBJECTS} WHERE seq > ?`).all(erasedBefore) as { marker: string }[]).map((r) => r.marker),
-    );
+    const markers = this.erasedMarkers({ after: erasedBefore });
     if (markers.size === 0) return;
     for (const key of copy.uuidKeys()) if (markers.has(erasedSubjectMarker(key))) copy.eraseUuidKey(key);
   }

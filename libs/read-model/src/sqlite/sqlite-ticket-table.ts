@@ -19,7 +19,9 @@ const KEY_LIST = KEY_FIELDS.map((f) => KEY_COLUMNS[f]).join(', ');
  *
  * Every write looks up whether the view's subject was erased (ERASED_SUBJECTS, in
  * the same transaction as the write, so it never races eraseSubject) and stores
- * it anonymised if so.
+ * it anonymised if so. A rebuild's copy is given the markers there were when it
+ * began instead (`erasedAtStart`): the swap erases, in the copy, every subject
+ * erased after that (eraseInCopy), so a hash and a lookup per write are saved.
  */
 export class SqliteTicketTable {
   private readonly selectOne;
@@ -40,6 +42,7 @@ export class SqliteTicketTable {
   constructor(
     private readonly db: SqliteDatabase,
     readonly names: TableNames,
+    private readonly erasedAtStart?: ReadonlySet<string>,
   ) {
     this.selectOne = db.prepare<[string], { revision: number; doc: string }>(`SELECT revision, doc FROM ${names.tickets} WHERE record_id = ?`);
     this.selectId = db.prepare<[string], { id: number }>(`SELECT id FROM ${names.tickets} WHERE record_id = ?`);
@@ -57,6 +60,9 @@ export class SqliteTicketTable {
       `UPDATE ${names.tickets} SET revision = ?, created_at = ?, ${KEY_FIELDS.map((f) => `${KEY_COLUMNS[f]} = ?`).join(', ')}, doc = ?
        WHERE record_id = ? AND revision < ?`,
     );
+    // Run as BEGIN IMMEDIATE: a transaction that reads first and writes later fails at once (SQLITE_BUSY, no
+    // busy wait) when another connection committed in between, as a rebuild's writer thread and the live
+    // projection do side by side on one file.
     this.upsertTx = db.transaction((stored: StoredTicketView) => this.upsertNow(stored));
     this.upsertManyTx = db.transaction((batch: readonly StoredTicketView[]) => this.upsertAll(batch));
     this.markerExists = db.prepare<[string], { x: number }>(`SELECT 1 AS x FROM ${ERASED_SUBJECTS} WHERE marker = ?`);
@@ -103,7 +109,7 @@ export class SqliteTicketTable {
 
   /** True when written. One transaction: the row and its words land together. */
   upsert(stored: StoredTicketView): boolean {
-    return this.upsertTx(stored);
+    return this.upsertTx.immediate(stored);
   }
 
   /**
@@ -113,7 +119,7 @@ export class SqliteTicketTable {
    * between rows made one segment (and merge work) per ticket instead of one per batch.
    */
   upsertMany(batch: readonly StoredTicketView[]): void {
-    this.upsertManyTx(batch);
+    this.upsertManyTx.immediate(batch);
   }
 
   private upsertAll(batch: readonly StoredTicketView[]): void {
@@ -137,7 +143,7 @@ export class SqliteTicketTable {
   }
 
   private upsertNow({ view: asked, revision }: StoredTicketView): boolean {
-    const view = guardErased(asked, !isErased(asked.uuid) && this.markerExists.get(erasedSubjectMarker(asked.uuid)) !== undefined);
+    const view = guardErased(asked, this.wasErased(asked.uuid));
     const k = searchKeys(view);
     const keys = KEY_FIELDS.map((f) => k[f]);
     const doc = JSON.stringify(view);
@@ -153,6 +159,12 @@ export class SqliteTicketTable {
     const updated = this.updateRow.run(revision, view.requestedAt, ...keys, doc, view.recordId, revision).changes > 0;
     if (updated && replaced) this.dropWords(this.selectId.get(view.recordId)!.id, readStoredView(JSON.parse(replaced.doc)));
     return updated;
+  }
+
+  private wasErased(uuid: string): boolean {
+    if (isErased(uuid)) return false;
+    if (this.erasedAtStart) return this.erasedAtStart.size > 0 && this.erasedAtStart.has(erasedSubjectMarker(uuid));
+    return this.markerExists.get(erasedSubjectMarker(uuid)) !== undefined;
   }
 
   /** Deletes a row's words, given the view they were indexed from (FTS5 'delete' must name them exactly). */
