@@ -173,6 +173,24 @@ describe('CachedDataKeyStore', () => {
     expect(gets).toBe(1);
   });
 
+  it("keeps each key in memory of its own, not in a slice of Node's shared Buffer pool (which it would keep alive)", async () => {
+    const backing = new MemoryDataKeyStore();
+    const pooled = (key: { keyId: string; key: Buffer }) => ({ keyId: key.keyId, key: Buffer.from(key.key.toString('base64'), 'base64') });
+    const slicing = Object.assign(Object.create(backing) as MemoryDataKeyStore, {
+      get: async (id: string) => {
+        const key = await backing.get(id);
+        return key && pooled(key);
+      },
+      keyFor: async (subject: string) => pooled(await backing.keyFor(subject)),
+    });
+    const cached = new CachedDataKeyStore(slicing);
+    const bySubject = await cached.keyFor('alice');
+    const byId = (await cached.get(bySubject.keyId))!;
+    expect((await slicing.get(bySubject.keyId))!.key.buffer.byteLength).toBeGreaterThan(32); // what the store gives: a pool slice
+    for (const { key } of [bySubject, byId]) expect(key.buffer.byteLength).toBe(32);
+    expect(byId.key.equals((await backing.get(bySubject.keyId))!.key)).toBe(true);
+  });
+
   it('lets another process erase: its cached key expires within the TTL', async () => {
     let now = 0;
     const backing = new MemoryDataKeyStore();
