@@ -72,6 +72,37 @@ export function ticketReadModelContract(adapterName: string, factory: TicketRead
       expect((await readModel.get(view.recordId))?.revision).toBe(3);
     });
 
+    it('moves an updated view between searches: its new values find it, its old ones no longer do', async () => {
+      const view = sampleView({ uuid, ticketStatus: 'new' });
+      await readModel.upsert({ view, revision: 0 });
+      const ids = async (filter: Record<string, string>) => (await readModel.search(filter, { offset: 0, limit: 10 })).items.map((v) => v.recordId);
+      const totals = async (filter: Record<string, string>) => (await readModel.search(filter, { offset: 0, limit: 10 })).total;
+      expect(await ids({ uuid, syncStatus: 'PENDING', ticketStatus: 'new' })).toEqual([view.recordId]);
+      const synced = { ...view, sync: { status: 'SYNCED' as const, zendeskTicketId: '9001' } };
+      await readModel.upsert({ view: synced, revision: 1 });
+      expect(await ids({ zendeskTicketId: '9001' })).toEqual([view.recordId]);
+      expect(await ids({ uuid, syncStatus: 'SYNCED' })).toEqual([view.recordId]);
+      expect(await ids({ uuid, syncStatus: 'PENDING' })).toEqual([]);
+      const solved = { ...synced, ticketStatus: 'solved' };
+      await readModel.upsert({ view: solved, revision: 2 });
+      expect(await ids({ uuid, ticketStatus: 'solved', syncStatus: 'SYNCED' })).toEqual([view.recordId]);
+      expect(await ids({ uuid, ticketStatus: 'new' })).toEqual([]);
+      // A write that changes no search key (only what the view shows) keeps it where it was.
+      await readModel.upsert({ view: { ...solved, name: 'Renamed' }, revision: 3 });
+      expect(await readModel.get(view.recordId)).toMatchObject({ revision: 3, view: { name: 'Renamed', ticketStatus: 'solved' } });
+      expect(await ids({ zendeskTicketId: '9001', ticketStatus: 'solved' })).toEqual([view.recordId]);
+      // A status alone (counted, where the adapter counts): once, under its new status only.
+      expect(await ids({ ticketStatus: 'solved' })).toEqual([view.recordId]);
+      expect(await ids({ ticketStatus: 'new' })).toEqual([]);
+      for (const [status, n] of [
+        ['solved', 1],
+        ['new', 0],
+      ] as const) {
+        const total = await totals({ ticketStatus: status });
+        if (total !== undefined) expect(total, status).toBe(n);
+      }
+    });
+
     it('refuses a first revision over any stored one (a redelivered first event)', async () => {
       const view = sampleView({ uuid });
       expect(await readModel.upsert({ view, revision: 0 })).toBe(true);
