@@ -16,6 +16,9 @@ const db = openSqliteDatabase(path);
 db.pragma('secure_delete = ON');
 db.pragma('wal_autocheckpoint = 10000');
 const table = new SqliteTicketTable(db, names, new Set(erasedAtStart));
+// BEGIN IMMEDIATE: a deferred transaction reads first and, when the live projection's connection commits
+// before it writes, fails at once with SQLITE_BUSY (no busy wait). The table's own transaction nests inside.
+const writeBatch = db.transaction((batch: StoredTicketView[]) => table.upsertMany(batch));
 const port = parentPort!;
 
 port.on('message', (message: CopyWriterMessage) => {
@@ -25,7 +28,7 @@ port.on('message', (message: CopyWriterMessage) => {
     return;
   }
   try {
-    table.upsertMany(message.batch as StoredTicketView[]);
+    writeBatch.immediate(message.batch as StoredTicketView[]);
     port.postMessage({ ok: true });
   } catch (error) {
     port.postMessage({ error: error instanceof Error ? error.message : String(error) });

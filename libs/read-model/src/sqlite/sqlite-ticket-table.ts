@@ -61,9 +61,6 @@ export class SqliteTicketTable {
     this.insertWords = db.prepare(`INSERT INTO ${names.words} (rowid, words) VALUES (?, ?)`);
     this.countInsert = db.prepare(countInsertSql(names));
     this.selectKeys = db.prepare<[string], KeyRow>(`SELECT id, revision, created_at, ${KEY_LIST} FROM ${names.tickets} WHERE record_id = ?`);
-    // Run as BEGIN IMMEDIATE: a transaction that reads first and writes later fails at once (SQLITE_BUSY, no
-    // busy wait) when another connection committed in between, as a rebuild's writer thread and the live
-    // projection do side by side on one file.
     this.upsertTx = db.transaction((stored: StoredTicketView) => this.upsertNow(stored));
     this.upsertManyTx = db.transaction((batch: readonly StoredTicketView[]) => this.upsertAll(batch));
     this.markerExists = db.prepare<[string], { x: number }>(`SELECT 1 AS x FROM ${ERASED_SUBJECTS} WHERE marker = ?`);
@@ -110,7 +107,7 @@ export class SqliteTicketTable {
 
   /** True when written. One transaction: the row and its words land together. */
   upsert(stored: StoredTicketView): boolean {
-    return this.upsertTx.immediate(stored);
+    return this.upsertTx(stored);
   }
 
   /**
@@ -120,7 +117,7 @@ export class SqliteTicketTable {
    * between rows made one segment (and merge work) per ticket instead of one per batch.
    */
   upsertMany(batch: readonly StoredTicketView[]): void {
-    this.upsertManyTx.immediate(batch);
+    this.upsertManyTx(batch);
   }
 
   private upsertAll(batch: readonly StoredTicketView[]): void {
