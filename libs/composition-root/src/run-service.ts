@@ -126,7 +126,12 @@ export async function runService<P extends Port, Z extends boolean>(service: Ser
   const { app } = running;
   const metricsServer =
     ctx.metrics && config.METRICS === 'on' && config.METRICS_PORT !== undefined ? await serveMetrics(ctx.metrics, config.HOST, config.METRICS_PORT) : undefined;
-  closeOnSignals(app, [async () => running.stop?.(), () => adapters.close(), async () => metricsServer?.close(), async () => ctx.tracing?.shutdown()]);
+  closeOnSignals(app, [
+    { name: 'workers', close: async () => running.stop?.() },
+    { name: 'adapters', close: () => adapters.close() },
+    { name: 'metrics server', close: async () => metricsServer?.close() },
+    { name: 'tracing', close: async () => ctx.tracing?.shutdown() },
+  ]);
   await app.ready();
   await running.start?.();
   const address = await app.listen({ host: config.HOST, port: config.PORT });
