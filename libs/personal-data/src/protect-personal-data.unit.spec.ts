@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERASED } from '@support-desk/contracts';
 import type { RecordedEvent } from '@support-desk/event-store';
 import { CachedDataKeyStore } from './cached-data-key-store';
+import type { DataKeyStore } from './data-key-store.port';
 import { PersonalDataDecryptError } from './field-cipher';
 import { MemoryDataKeyStore } from './memory';
 import { MissingDataSubjectError, protectPersonalData, unprotected } from './protect-personal-data';
@@ -91,6 +92,33 @@ describe('protectPersonalData', () => {
     expect((await store.readStream('support-ticket-b'))[0]!.data.email).toBe('bob@example.com');
     const all = await subscribed(store);
     expect(all.map((e) => e.data.email ?? e.data.body)).toEqual([ERASED, ERASED, 'bob@example.com']);
+  });
+
+  it('reads back what it sealed itself without opening the seal again, while the key exists, each reader with a copy of its own', async () => {
+    const raw = new ArrayEventStore();
+    const keys = new MemoryDataKeyStore();
+    // Hands out each key with the wrong bytes: any seal opened with it fails, so a read that works did not open one.
+    const wrongBytes: DataKeyStore = {
+      keyFor: (subject) => keys.keyFor(subject),
+      get: async (keyId) => {
+        const key = await keys.get(keyId);
+        return key && { keyId: key.keyId, key: Buffer.alloc(32, 7) };
+      },
+      eraseSubject: (subject) => keys.eraseSubject(subject),
+      close: () => keys.close(),
+    };
+    const store = protectPersonalData(raw, wrongBytes);
+    await store.append('support-ticket-a', [requested('alice', 'alice@example.com')], { expectedRevision: 'no_stream' });
+
+    const [first] = await store.readStream('support-ticket-a');
+    expect(first!.data).toEqual(requested('alice', 'alice@example.com').data);
+    (first!.data.images as string[]).push('changed-by-a-reader.png');
+    expect((await subscribed(store))[0]!.data.images).toEqual(['selfie-of-alice.jpeg']);
+    // Another process (no seals of its own) has to open it, and with those bytes it cannot.
+    await expect(protectPersonalData(raw, wrongBytes).readStream('support-ticket-a')).rejects.toThrow(PersonalDataDecryptError);
+
+    await keys.eraseSubject('alice');
+    expect((await store.readStream('support-ticket-a'))[0]!.data).toEqual({ ...requested('alice', 'x').data, ...ERASED_TICKET_REQUEST_FIELDS });
   });
 
   it('reads events written before encryption (no key id) as they are', async () => {
