@@ -92,7 +92,7 @@ describe('the gateway process', () => {
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(900);
     expect(took).toBeLessThan(5_000);
-    expect(gateway.logs.map((l) => l.msg)).toContain('shutdown timed out; exiting');
+    expect(gateway.logs.map((l) => l.msg)).toContain('shutdown timed out waiting for http server');
     expect(await hanging).toBeInstanceOf(Error);
   });
 
