@@ -53,9 +53,15 @@ const createBody = (i: number) =>
     phone: '+44 20 7946 0000',
   });
 
+/** The first create answered with anything but 200, to name in the error when none got one. */
+let firstRefusal: string | undefined;
+
 async function create(t: Target, i: number): Promise<{ ok: boolean; ticketId?: string; id?: string }> {
   const res = await fetch(`${t.baseUrl}/api/user/log/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody(i) });
-  if (res.status !== 200) return { ok: false };
+  if (res.status !== 200) {
+    firstRefusal ??= `${res.status} ${(await res.text()).slice(0, 300)}`;
+    return { ok: false };
+  }
   const { data } = (await res.json()) as { data: { ticketId: string; id: string } };
   return { ok: true, ticketId: data.ticketId, id: data.id };
 }
@@ -128,6 +134,8 @@ async function bench(t: Target): Promise<Record<string, string>> {
 
   const samples = await closedLoop(concurrency, seconds, async () => (await create(t, counter++)).ok);
   const ok = samples.filter((s) => s.ok);
+  // A target that refuses every create measures nothing (a per-user limit left on once printed 0.0 creates/s).
+  if (ok.length === 0) throw new Error(`${t.name}: none of ${samples.length} creates got a 200; the first answer: ${firstRefusal ?? 'none'}`);
   const peak = ok.length / seconds;
   const latencies = ok.map((s) => s.ms);
 

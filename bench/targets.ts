@@ -46,6 +46,13 @@ export function startScriptFlags(root = repoRoot): string[] {
   return command.slice(1).filter((arg) => arg.startsWith('--'));
 }
 
+/**
+ * A load generator is many tickets from one address and few users: the per-user
+ * (without app tokens, per-address) hourly limits off, or every create after the
+ * tenth is a 429.
+ */
+const LOAD_GENERATOR_LIMITS = { USER_RATE_LIMIT_TICKETS_PER_HOUR: '0', USER_RATE_LIMIT_UPLOADS_PER_HOUR: '0', USER_RATE_LIMIT_REPLIES_PER_HOUR: '0' };
+
 /** `npm start`'s command without npm around it, so its pid is the server's (the bundle, rebuilt first if stale). */
 export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-bench-'));
@@ -55,7 +62,16 @@ export async function embeddedTarget(maxLogBytes: string): Promise<Target> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KAFKA_|MONGODB_|S3_|EVENTSTORE_)/.test(k)));
   const child = spawn(process.execPath, [...startScriptFlags(), builtApp('support-desk')], {
     cwd: repoRoot,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', MAX_LOG_BYTES: maxLogBytes },
+    env: {
+      ...env,
+      ...LOAD_GENERATOR_LIMITS,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+      MAX_LOG_BYTES: maxLogBytes,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -107,10 +123,7 @@ export async function stackTarget(maxLogBytes: string): Promise<Target> {
       S3_KEY_PREFIX: `${run}/`,
       LOG_LEVEL: 'warn',
       MAX_LOG_BYTES: maxLogBytes,
-      // A load generator is many tickets from few users: per-user limits off.
-      USER_RATE_LIMIT_TICKETS_PER_HOUR: '0',
-      USER_RATE_LIMIT_UPLOADS_PER_HOUR: '0',
-      USER_RATE_LIMIT_REPLIES_PER_HOUR: '0',
+      ...LOAD_GENERATOR_LIMITS,
     },
   });
   await stack.start();
