@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rssOf } from './rss';
-import { freePort } from './targets';
+import { freePort, startScriptFlags } from './targets';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,8 +30,9 @@ const { values: args } = parseArgs({
 const repoRoot = resolve(import.meta.dirname, '..');
 const app = args.app;
 const mode = args.mode;
-/** The same V8 flag `npm start` and the file-service's launchers use. */
-const flags = app === 'support-desk' || app === 'file-service' ? ['--max-semi-space-size=1'] : [];
+/** The V8 flags `npm start` (its script in package.json) and the file-service's launchers use; source maps go by --source-maps. */
+const flags =
+  app === 'support-desk' ? startScriptFlags().filter((f) => f !== '--enable-source-maps') : app === 'file-service' ? ['--max-semi-space-size=1'] : [];
 
 function command(): [string, string[]] {
   switch (mode) {
